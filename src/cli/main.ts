@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { exchangeCommand } from './exchange-command.js';
+import { UsageError } from './usage-error.js';
+
+/** Exit codes: 0 success, 1 a run or SLA failed, 2 bad usage or bad input. */
+const EXIT_USAGE = 2;
+
+function program(): Command {
+  return new Command('n1v1')
+    .description('N1V1 Chaos: chaos engineering and load stress for algorithmic trading systems')
+    .version(packageVersion())
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(exchangeCommand().exitOverride());
+}
+
+function packageVersion(): string {
+  const manifest = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is bad usage.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof UsageError || error instanceof InvalidArgumentError) {
+      console.error(`error: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    console.error(error);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,2 @@
+export { SeededRandom } from './random.js';
+export { isLoopbackAddress } from './net.js';

@@ -1,0 +1,403 @@
+import { Account } from './accounts.js';
+import { amount, multiply, multiplyCeil, type Amount } from './decimal.js';
+import { rejected } from './errors.js';
+import { checkFilters } from './filters.js';
+import { Ledger } from './ledger.js';
+import { MarketStats } from './market-stats.js';
+import { drain, match, type TakeLimits } from './matching.js';
+import { OrderBook } from './order-book.js';
+import {
+  isOpen,
+  randomClientOrderId,
+  remainingQty,
+  type Order,
+  type OrderRequest,
+  type Trade,
+} from './orders.js';
+import type { SymbolSpec } from './symbols.js';
+
+/** The built-in liquidity provider's account id: unlimited funds, never in the ledger. */
+export const LIQUIDITY_ACCOUNT = '__liquidity__';
+
+export interface AccountConfig {
+  apiKey: string;
+  apiSecret: string;
+  /** Starting free balance per asset. */
+  balances: Record<string, Amount>;
+}
+
+export interface VenueOptions {
+  symbols: SymbolSpec[];
+  accounts: AccountConfig[];
+  /** Commission rates as fractions; Binance's default tier is 0.001 (10 bps) for both. */
+  makerFeeRate?: Amount;
+  takerFeeRate?: Amount;
+  /** Clock, in epoch milliseconds. */
+  now?: () => number;
+}
+
+/** A reference to an order by exchange id or by client id (Binance's orderId / origClientOrderId). */
+export interface OrderRef {
+  orderId?: number;
+  clientOrderId?: string;
+}
+
+export interface PlaceResult {
+  order: Order;
+  /** The taker's fills from this request, in order. */
+  fills: Trade[];
+}
+
+/**
+ * The venue: books, accounts, orders and trades, and the rules that move
+ * between them. It knows nothing of HTTP; the REST layer and the liquidity
+ * provider both call it.
+ */
+export class Venue {
+  readonly ledger = new Ledger();
+  readonly now: () => number;
+  readonly symbols: ReadonlyMap<string, SymbolSpec>;
+  readonly makerFeeRate: Amount;
+  readonly takerFeeRate: Amount;
+  private readonly books = new Map<string, OrderBook>();
+  private readonly stats = new Map<string, MarketStats>();
+  private accounts = new Map<string, Account>();
+  private orders = new Map<number, Order>();
+  /** account|symbol|clientOrderId → the newest order that used that id. */
+  private byClientId = new Map<string, Order>();
+  private openCount = new Map<string, number>();
+  private trades = new Map<string, Trade[]>();
+  private nextOrderId = 1;
+  private nextTradeId = 1;
+
+  constructor(private readonly options: VenueOptions) {
+    this.now = options.now ?? Date.now;
+    this.makerFeeRate = options.makerFeeRate ?? amount('0.001');
+    this.takerFeeRate = options.takerFeeRate ?? amount('0.001');
+    this.symbols = new Map(options.symbols.map((spec) => [spec.symbol, spec]));
+    for (const spec of options.symbols) {
+      this.books.set(spec.symbol, new OrderBook());
+      this.stats.set(spec.symbol, new MarketStats());
+    }
+    this.reset();
+  }
+
+  /** Forgets every order, trade and ledger entry and restores the starting balances. */
+  reset(): void {
+    this.accounts = new Map(
+      this.options.accounts.map((c) => [c.apiKey, new Account(c.apiKey, c.apiSecret, c.balances)]),
+    );
+    this.orders = new Map();
+    this.byClientId = new Map();
+    this.openCount = new Map();
+    this.trades = new Map();
+    for (const book of this.books.values()) {
+      book.bids.clear();
+      book.asks.clear();
+      book.updateId += 1;
+    }
+    for (const stats of this.stats.values()) stats.clear();
+    this.ledger.clear();
+  }
+
+  account(apiKey: string): Account | undefined {
+    return this.accounts.get(apiKey);
+  }
+
+  accountIds(): string[] {
+    return [...this.accounts.keys()];
+  }
+
+  spec(symbol: string): SymbolSpec {
+    const spec = this.symbols.get(symbol);
+    if (!spec) throw rejected.badSymbol();
+    return spec;
+  }
+
+  book(symbol: string): OrderBook {
+    this.spec(symbol);
+    return this.books.get(symbol)!;
+  }
+
+  marketStats(symbol: string): MarketStats {
+    this.spec(symbol);
+    return this.stats.get(symbol)!;
+  }
+
+  /** Mid price of the book, or the symbol's starting price on an empty book. */
+  referencePrice(symbol: string): Amount {
+    return this.book(symbol).mid() ?? this.spec(symbol).initialPrice;
+  }
+
+  /** Validates, funds and matches a new order. Throws BinanceError on rejection. */
+  placeOrder(accountId: string, request: OrderRequest): PlaceResult {
+    const spec = this.spec(request.symbol);
+    const book = this.books.get(spec.symbol)!;
+    const isClient = accountId !== LIQUIDITY_ACCOUNT;
+    const account = isClient ? this.accounts.get(accountId) : undefined;
+    if (isClient) {
+      if (!account) throw rejected.badApiKey();
+      checkFilters(spec, request, this.referencePrice(spec.symbol));
+      this.checkClientLimits(accountId, request);
+    }
+    const limits = this.limitsFor(request, spec);
+    const opposite = book.oppositeSide(request.side);
+    const plan = match(opposite.inPriority(), limits);
+    if (request.type === 'LIMIT_MAKER' && plan.qty > 0n) throw rejected.wouldTake();
+    const fillOrKill = request.timeInForce === 'FOK' && !plan.complete;
+    const toLock = fillOrKill ? 0n : this.fundsNeeded(request, plan.qty, plan.quote);
+    const lockAsset = request.side === 'BUY' ? spec.quoteAsset : spec.baseAsset;
+    if (account && !account.lock(lockAsset, toLock)) throw rejected.insufficientBalance();
+
+    const order = this.newOrder(accountId, request, toLock, plan.qty);
+    if (isClient) this.register(order);
+    const fills: Trade[] = [];
+    if (!fillOrKill) {
+      match(drain(opposite), limits, (maker, qty) => {
+        fills.push(this.fill(order, maker, qty));
+      });
+    }
+    this.settleTaker(order, book, !fillOrKill && plan.complete);
+    return { order, fills };
+  }
+
+  /** Funds an order holds from the start: the worst case it can spend. */
+  private fundsNeeded(request: OrderRequest, planQty: Amount, planQuote: Amount): Amount {
+    if (request.side === 'SELL') return request.quantity ?? planQty;
+    if (request.type !== 'MARKET') return multiplyCeil(request.price ?? 0n, request.quantity ?? 0n);
+    return planQuote;
+  }
+
+  private checkClientLimits(accountId: string, request: OrderRequest): void {
+    const spec = this.spec(request.symbol);
+    if ((this.openCount.get(`${accountId}|${spec.symbol}`) ?? 0) >= spec.maxNumOrders) {
+      throw rejected.filter('MAX_NUM_ORDERS');
+    }
+    if (request.clientOrderId === undefined) return;
+    const previous = this.byClientId.get(clientKey(accountId, spec.symbol, request.clientOrderId));
+    // The venue's rule: a client order id is unique only among open orders.
+    if (previous && isOpen(previous)) throw rejected.duplicateOrder();
+  }
+
+  private limitsFor(request: OrderRequest, spec: SymbolSpec): TakeLimits {
+    return {
+      side: request.side,
+      limitPrice: request.type === 'MARKET' ? undefined : request.price,
+      qtyLeft: request.quantity,
+      quoteLeft: request.quantity === undefined ? request.quoteOrderQty : undefined,
+      stepSize: spec.stepSize,
+    };
+  }
+
+  private newOrder(
+    accountId: string,
+    request: OrderRequest,
+    locked: Amount,
+    planQty: Amount,
+  ): Order {
+    const now = this.now();
+    return {
+      orderId: this.nextOrderId++,
+      symbol: request.symbol,
+      account: accountId,
+      clientOrderId: request.clientOrderId ?? randomClientOrderId(),
+      side: request.side,
+      type: request.type,
+      timeInForce: request.timeInForce ?? 'GTC',
+      price: request.price ?? 0n,
+      // A market order by quote amount reports the quantity it will fill as its size.
+      origQty: request.quantity ?? planQty,
+      origQuoteOrderQty: request.quoteOrderQty ?? 0n,
+      executedQty: 0n,
+      cummulativeQuoteQty: 0n,
+      status: 'NEW',
+      locked,
+      time: now,
+      updateTime: now,
+      workingTime: -1,
+    };
+  }
+
+  private register(order: Order): void {
+    this.orders.set(order.orderId, order);
+    this.byClientId.set(clientKey(order.account, order.symbol, order.clientOrderId), order);
+    this.ledger.orderAccepted(order);
+  }
+
+  /** One trade between the incoming order and a resting one, at the resting price. */
+  private fill(taker: Order, maker: Order, qty: Amount): Trade {
+    const price = maker.price;
+    const quote = multiply(price, qty);
+    const tradeId = this.nextTradeId++;
+    const time = this.now();
+    const takerTrade = this.applyFill(taker, tradeId, price, qty, quote, time, false);
+    this.applyFill(maker, tradeId, price, qty, quote, time, true);
+    if (remainingQty(maker) === 0n) {
+      this.books.get(maker.symbol)!.restingSide(maker.side).remove(maker);
+      this.finish(maker, 'FILLED');
+    } else {
+      this.changeStatus(maker, 'PARTIALLY_FILLED');
+    }
+    this.books.get(taker.symbol)!.updateId += 1;
+    this.stats.get(taker.symbol)!.recordTrade(time, tradeId, price, qty, quote);
+    return takerTrade;
+  }
+
+  private applyFill(
+    order: Order,
+    tradeId: number,
+    price: Amount,
+    qty: Amount,
+    quote: Amount,
+    time: number,
+    isMaker: boolean,
+  ): Trade {
+    const spec = this.spec(order.symbol);
+    const isBuyer = order.side === 'BUY';
+    const received = isBuyer ? qty : quote;
+    const commissionAsset = isBuyer ? spec.baseAsset : spec.quoteAsset;
+    const commission = multiply(received, isMaker ? this.makerFeeRate : this.takerFeeRate);
+    order.executedQty += qty;
+    order.cummulativeQuoteQty += quote;
+    order.updateTime = time;
+    const paid = isBuyer ? quote : qty;
+    order.locked -= paid;
+    const account = this.accounts.get(order.account);
+    if (account) {
+      account.spendLocked(isBuyer ? spec.quoteAsset : spec.baseAsset, paid);
+      account.credit(commissionAsset, received - commission);
+      account.updateTime = time;
+    }
+    const trade: Trade = {
+      id: tradeId,
+      symbol: order.symbol,
+      orderId: order.orderId,
+      account: order.account,
+      clientOrderId: order.clientOrderId,
+      price,
+      qty,
+      quoteQty: quote,
+      commission,
+      commissionAsset,
+      time,
+      isBuyer,
+      isMaker,
+    };
+    if (account) {
+      this.tradesOf(order.account).push(trade);
+      this.ledger.trade(order, trade);
+    }
+    return trade;
+  }
+
+  /** After matching: the incoming order fills, rests, or expires. */
+  private settleTaker(order: Order, book: OrderBook, complete: boolean): void {
+    if (complete && order.executedQty > 0n) return this.finish(order, 'FILLED');
+    const rests = order.type !== 'MARKET' && order.timeInForce === 'GTC';
+    if (!rests) return this.finish(order, 'EXPIRED');
+    if (!rests) return this.finish(order, 'EXPIRED');
+    if (order.side === 'BUY') {
+      // Fills at better prices than the limit leave surplus quote held; keep only what the rest needs.
+      this.releaseLocked(order, order.locked - multiplyCeil(order.price, remainingQty(order)));
+    }
+    order.workingTime = this.now();
+    book.restingSide(order.side).add(order);
+    book.updateId += 1;
+    this.adjustOpenCount(order, 1);
+    if (order.executedQty > 0n) this.changeStatus(order, 'PARTIALLY_FILLED');
+  }
+
+  /** Cancels an open order and releases its funds. Throws -2011 if it is not open. */
+  cancelOrder(accountId: string, symbol: string, ref: OrderRef): Order {
+    const order = this.lookup(accountId, symbol, ref);
+    if (!order || !isOpen(order)) throw rejected.unknownOrderOnCancel();
+    this.withdraw(order);
+    return order;
+  }
+
+  /** Takes a resting order off its book as CANCELED (the liquidity provider calls this directly). */
+  withdraw(order: Order): void {
+    if (!isOpen(order)) return;
+    const book = this.books.get(order.symbol)!;
+    book.restingSide(order.side).remove(order);
+    book.updateId += 1;
+    order.updateTime = this.now();
+    this.finish(order, 'CANCELED');
+  }
+
+  /** An order of this account, open or not. Throws -2013 if there is none. */
+  getOrder(accountId: string, symbol: string, ref: OrderRef): Order {
+    const order = this.lookup(accountId, symbol, ref);
+    if (!order) throw rejected.noSuchOrder();
+    return order;
+  }
+
+  openOrders(accountId: string, symbol?: string): Order[] {
+    const open: Order[] = [];
+    for (const spec of this.symbols.values()) {
+      if (symbol !== undefined && spec.symbol !== symbol) continue;
+      for (const side of [this.books.get(spec.symbol)!.bids, this.books.get(spec.symbol)!.asks]) {
+        for (const order of side.inPriority()) if (order.account === accountId) open.push(order);
+      }
+    }
+    return open.sort((a, b) => a.orderId - b.orderId);
+  }
+
+  /** This account's trades on a symbol, oldest first. */
+  tradesFor(accountId: string, symbol: string): Trade[] {
+    return this.tradesOf(accountId).filter((trade) => trade.symbol === symbol);
+  }
+
+  private tradesOf(accountId: string): Trade[] {
+    let list = this.trades.get(accountId);
+    if (!list) {
+      list = [];
+      this.trades.set(accountId, list);
+    }
+    return list;
+  }
+
+  private lookup(accountId: string, symbol: string, ref: OrderRef): Order | undefined {
+    this.spec(symbol);
+    const byId = ref.orderId === undefined ? undefined : this.orders.get(ref.orderId);
+    const order =
+      byId ?? this.byClientId.get(clientKey(accountId, symbol, ref.clientOrderId ?? ''));
+    if (!order || order.account !== accountId || order.symbol !== symbol) return undefined;
+    // Both given: they must name the same order.
+    if (ref.orderId !== undefined && order.orderId !== ref.orderId) return undefined;
+    if (ref.clientOrderId !== undefined && order.clientOrderId !== ref.clientOrderId)
+      return undefined;
+    return order;
+  }
+
+  private finish(order: Order, status: 'FILLED' | 'CANCELED' | 'EXPIRED'): void {
+    this.releaseLocked(order, order.locked);
+    if (order.workingTime >= 0 && isOpen(order)) this.adjustOpenCount(order, -1);
+    this.changeStatus(order, status);
+  }
+
+  private releaseLocked(order: Order, value: Amount): void {
+    if (value <= 0n) return;
+    order.locked -= value;
+    const spec = this.spec(order.symbol);
+    this.accounts
+      .get(order.account)
+      ?.release(order.side === 'BUY' ? spec.quoteAsset : spec.baseAsset, value);
+  }
+
+  private changeStatus(order: Order, status: Order['status']): void {
+    if (order.status === status) return;
+    order.status = status;
+    if (order.account !== LIQUIDITY_ACCOUNT) this.ledger.statusChanged(order);
+  }
+
+  private adjustOpenCount(order: Order, delta: number): void {
+    if (order.account === LIQUIDITY_ACCOUNT) return;
+    const key = `${order.account}|${order.symbol}`;
+    this.openCount.set(key, (this.openCount.get(key) ?? 0) + delta);
+  }
+}
+
+function clientKey(accountId: string, symbol: string, clientOrderId: string): string {
+  return `${accountId}|${symbol}|${clientOrderId}`;
+}
