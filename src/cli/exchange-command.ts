@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import {
   createExchange,
   DEFAULT_ACCOUNT,
@@ -69,6 +69,15 @@ async function runExchange(flags: ExchangeFlags): Promise<void> {
     });
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (
+      code === 'EADDRINUSE' ||
+      code === 'EACCES' ||
+      code === 'EADDRNOTAVAIL' ||
+      code === 'ENOTFOUND'
+    ) {
+      throw new UsageError(`cannot listen on ${flags.host}:${flags.port} (${code})`);
+    }
     throw error;
   }
   console.log(`listening ${exchange.url}`);
@@ -87,12 +96,11 @@ function accountsFrom(flags: ExchangeFlags): ExchangeAccountOptions[] | undefine
   const keys = flags.apiKey ?? [];
   const secrets = flags.apiSecret ?? [];
   if (keys.length !== secrets.length) {
-    throw new InvalidArgumentError(
+    throw new UsageError(
       `--api-key given ${keys.length} time(s) but --api-secret ${secrets.length}: give them in pairs.`,
     );
   }
-  if (new Set(keys).size !== keys.length)
-    throw new InvalidArgumentError('each --api-key must be different.');
+  if (new Set(keys).size !== keys.length) throw new UsageError('each --api-key must be different.');
   if (keys.length === 0) return undefined;
   return keys.map((apiKey, index) => ({ apiKey, apiSecret: secrets[index]! }));
 }

@@ -130,7 +130,9 @@ export async function createExchange(options: ExchangeOptions = {}): Promise<Exc
     },
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
+    // A request broken mid-body has already been answered 400 by Node itself.
+    const inFlight = (socket as { _httpMessage?: { headersSent: boolean } })._httpMessage;
+    if (!socket.writable || inFlight?.headersSent) return socket.destroy();
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
     const body = new BinanceError(
       ErrorCode.UNKNOWN,
