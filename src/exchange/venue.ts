@@ -3,9 +3,11 @@ import { amount, multiply, multiplyCeil, type Amount } from './decimal.js';
 import { rejected } from './errors.js';
 import { checkFilters } from './filters.js';
 import { Ledger } from './ledger.js';
+import { settleSide, type Execution } from './settlement.js';
 import { MarketStats } from './market-stats.js';
 import { drain, match, type TakeLimits } from './matching.js';
 import { OrderBook } from './order-book.js';
+import { OrderRegistry, type OrderRef } from './order-registry.js';
 import {
   isOpen,
   randomClientOrderId,
@@ -36,12 +38,6 @@ export interface VenueOptions {
   now?: () => number;
 }
 
-/** A reference to an order by exchange id or by client id (Binance's orderId / origClientOrderId). */
-export interface OrderRef {
-  orderId?: number;
-  clientOrderId?: string;
-}
-
 export interface PlaceResult {
   order: Order;
   /** The taker's fills from this request, in order. */
@@ -62,11 +58,7 @@ export class Venue {
   private readonly books = new Map<string, OrderBook>();
   private readonly stats = new Map<string, MarketStats>();
   private accounts = new Map<string, Account>();
-  private orders = new Map<number, Order>();
-  /** account|symbol|clientOrderId → the newest order that used that id. */
-  private byClientId = new Map<string, Order>();
-  private openCount = new Map<string, number>();
-  private trades = new Map<string, Trade[]>();
+  private readonly registry = new OrderRegistry();
   private nextOrderId = 1;
   private nextTradeId = 1;
 
@@ -87,10 +79,7 @@ export class Venue {
     this.accounts = new Map(
       this.options.accounts.map((c) => [c.apiKey, new Account(c.apiKey, c.apiSecret, c.balances)]),
     );
-    this.orders = new Map();
-    this.byClientId = new Map();
-    this.openCount = new Map();
-    this.trades = new Map();
+    this.registry.clear();
     for (const book of this.books.values()) {
       book.bids.clear();
       book.asks.clear();
@@ -170,11 +159,15 @@ export class Venue {
 
   private checkClientLimits(accountId: string, request: OrderRequest): void {
     const spec = this.spec(request.symbol);
-    if ((this.openCount.get(`${accountId}|${spec.symbol}`) ?? 0) >= spec.maxNumOrders) {
+    if (this.registry.restingCount(accountId, spec.symbol) >= spec.maxNumOrders) {
       throw rejected.filter('MAX_NUM_ORDERS');
     }
     if (request.clientOrderId === undefined) return;
-    const previous = this.byClientId.get(clientKey(accountId, spec.symbol, request.clientOrderId));
+    const previous = this.registry.latestWithClientId(
+      accountId,
+      spec.symbol,
+      request.clientOrderId,
+    );
     // The venue's rule: a client order id is unique only among open orders.
     if (previous && isOpen(previous)) throw rejected.duplicateOrder();
   }
@@ -219,19 +212,21 @@ export class Venue {
   }
 
   private register(order: Order): void {
-    this.orders.set(order.orderId, order);
-    this.byClientId.set(clientKey(order.account, order.symbol, order.clientOrderId), order);
+    this.registry.add(order);
     this.ledger.orderAccepted(order);
   }
 
   /** One trade between the incoming order and a resting one, at the resting price. */
   private fill(taker: Order, maker: Order, qty: Amount): Trade {
-    const price = maker.price;
-    const quote = multiply(price, qty);
-    const tradeId = this.nextTradeId++;
-    const time = this.now();
-    const takerTrade = this.applyFill(taker, tradeId, price, qty, quote, time, false);
-    this.applyFill(maker, tradeId, price, qty, quote, time, true);
+    const execution: Execution = {
+      tradeId: this.nextTradeId++,
+      price: maker.price,
+      qty,
+      quote: multiply(maker.price, qty),
+      time: this.now(),
+    };
+    const takerTrade = this.recordSide(taker, execution, this.takerFeeRate, false);
+    this.recordSide(maker, execution, this.makerFeeRate, true);
     if (remainingQty(maker) === 0n) {
       this.books.get(maker.symbol)!.restingSide(maker.side).remove(maker);
       this.finish(maker, 'FILLED');
@@ -239,52 +234,17 @@ export class Venue {
       this.changeStatus(maker, 'PARTIALLY_FILLED');
     }
     this.books.get(taker.symbol)!.updateId += 1;
+    const { tradeId, price, quote, time } = execution;
     this.stats.get(taker.symbol)!.recordTrade(time, tradeId, price, qty, quote);
     return takerTrade;
   }
 
-  private applyFill(
-    order: Order,
-    tradeId: number,
-    price: Amount,
-    qty: Amount,
-    quote: Amount,
-    time: number,
-    isMaker: boolean,
-  ): Trade {
-    const spec = this.spec(order.symbol);
-    const isBuyer = order.side === 'BUY';
-    const received = isBuyer ? qty : quote;
-    const commissionAsset = isBuyer ? spec.baseAsset : spec.quoteAsset;
-    const commission = multiply(received, isMaker ? this.makerFeeRate : this.takerFeeRate);
-    order.executedQty += qty;
-    order.cummulativeQuoteQty += quote;
-    order.updateTime = time;
-    const paid = isBuyer ? quote : qty;
-    order.locked -= paid;
+  /** Settles one side of an execution and, for client orders, records the trade. */
+  private recordSide(order: Order, execution: Execution, feeRate: Amount, isMaker: boolean): Trade {
     const account = this.accounts.get(order.account);
+    const trade = settleSide(order, account, this.spec(order.symbol), execution, feeRate, isMaker);
     if (account) {
-      account.spendLocked(isBuyer ? spec.quoteAsset : spec.baseAsset, paid);
-      account.credit(commissionAsset, received - commission);
-      account.updateTime = time;
-    }
-    const trade: Trade = {
-      id: tradeId,
-      symbol: order.symbol,
-      orderId: order.orderId,
-      account: order.account,
-      clientOrderId: order.clientOrderId,
-      price,
-      qty,
-      quoteQty: quote,
-      commission,
-      commissionAsset,
-      time,
-      isBuyer,
-      isMaker,
-    };
-    if (account) {
-      this.tradesOf(order.account).push(trade);
+      this.registry.addTrade(trade);
       this.ledger.trade(order, trade);
     }
     return trade;
@@ -294,7 +254,6 @@ export class Venue {
   private settleTaker(order: Order, book: OrderBook, complete: boolean): void {
     if (complete && order.executedQty > 0n) return this.finish(order, 'FILLED');
     const rests = order.type !== 'MARKET' && order.timeInForce === 'GTC';
-    if (!rests) return this.finish(order, 'EXPIRED');
     if (!rests) return this.finish(order, 'EXPIRED');
     if (order.side === 'BUY') {
       // Fills at better prices than the limit leave surplus quote held; keep only what the rest needs.
@@ -313,6 +272,14 @@ export class Venue {
     if (!order || !isOpen(order)) throw rejected.unknownOrderOnCancel();
     this.withdraw(order);
     return order;
+  }
+
+  /** Cancels every open order of the account on a symbol; -2011 when there is none. */
+  cancelAll(accountId: string, symbol: string): Order[] {
+    const open = this.openOrders(accountId, symbol);
+    if (open.length === 0) throw rejected.unknownOrderOnCancel();
+    for (const order of open) this.withdraw(order);
+    return open;
   }
 
   /** Takes a resting order off its book as CANCELED (the liquidity provider calls this directly). */
@@ -345,29 +312,12 @@ export class Venue {
 
   /** This account's trades on a symbol, oldest first. */
   tradesFor(accountId: string, symbol: string): Trade[] {
-    return this.tradesOf(accountId).filter((trade) => trade.symbol === symbol);
-  }
-
-  private tradesOf(accountId: string): Trade[] {
-    let list = this.trades.get(accountId);
-    if (!list) {
-      list = [];
-      this.trades.set(accountId, list);
-    }
-    return list;
+    return this.registry.tradesFor(accountId, symbol);
   }
 
   private lookup(accountId: string, symbol: string, ref: OrderRef): Order | undefined {
     this.spec(symbol);
-    const byId = ref.orderId === undefined ? undefined : this.orders.get(ref.orderId);
-    const order =
-      byId ?? this.byClientId.get(clientKey(accountId, symbol, ref.clientOrderId ?? ''));
-    if (!order || order.account !== accountId || order.symbol !== symbol) return undefined;
-    // Both given: they must name the same order.
-    if (ref.orderId !== undefined && order.orderId !== ref.orderId) return undefined;
-    if (ref.clientOrderId !== undefined && order.clientOrderId !== ref.clientOrderId)
-      return undefined;
-    return order;
+    return this.registry.find(accountId, symbol, ref);
   }
 
   private finish(order: Order, status: 'FILLED' | 'CANCELED' | 'EXPIRED'): void {
@@ -392,12 +342,6 @@ export class Venue {
   }
 
   private adjustOpenCount(order: Order, delta: number): void {
-    if (order.account === LIQUIDITY_ACCOUNT) return;
-    const key = `${order.account}|${order.symbol}`;
-    this.openCount.set(key, (this.openCount.get(key) ?? 0) + delta);
+    if (order.account !== LIQUIDITY_ACCOUNT) this.registry.adjustResting(order, delta);
   }
-}
-
-function clientKey(accountId: string, symbol: string, clientOrderId: string): string {
-  return `${accountId}|${symbol}|${clientOrderId}`;
 }

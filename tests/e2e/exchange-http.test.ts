@@ -93,6 +93,28 @@ describe('exchange REST API over a real socket', () => {
     expect(inQuery.body).not.toHaveProperty('fills');
   });
 
+  it('lists and cancels all open orders of a symbol', async () => {
+    const resting = {
+      symbol: 'ETHUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      price: '1000.00',
+      quantity: '0.5',
+    };
+    await client.request('POST', '/api/v3/order', resting);
+    await client.request('POST', '/api/v3/order', resting);
+    const open = await client.request('GET', '/api/v3/openOrders', { symbol: 'ETHUSDT' });
+    expect(open.body).toHaveLength(2);
+    const canceled = await client.request('DELETE', '/api/v3/openOrders', { symbol: 'ETHUSDT' });
+    expect((canceled.body as Array<{ status: string }>).map((o) => o.status)).toEqual([
+      'CANCELED',
+      'CANCELED',
+    ]);
+    const again = await client.request('DELETE', '/api/v3/openOrders', { symbol: 'ETHUSDT' });
+    expect(again.body).toMatchObject({ code: -2011 });
+  });
+
   it.each([
     ['bad signature', { signature: 'f'.repeat(64) }, 400, -1022],
     ['timestamp too old', { timestampOffsetMs: -10_000 }, 400, -1021],

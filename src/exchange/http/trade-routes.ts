@@ -6,7 +6,7 @@ import {
   TIME_IN_FORCE,
   type OrderRequest,
 } from '../orders.js';
-import type { OrderRef } from '../venue.js';
+import type { OrderRef } from '../order-registry.js';
 import type { Params } from './params.js';
 import { readSymbol } from './market-routes.js';
 import { route, weight, type Route, type RouteContext } from './route.js';
@@ -152,14 +152,10 @@ export const tradeRoutes: Record<string, Route> = {
     security: 'SIGNED',
     weight: weight(1),
     parse: (params, context) => readSymbol(params, context.venue, true).symbol,
-    execute: (symbol, context) => {
-      const open = context.venue.openOrders(accountId(context), symbol);
-      if (open.length === 0) throw rejected.unknownOrderOnCancel();
-      return open.map((order) => {
-        context.venue.withdraw(order);
-        return cancelResponse(order, randomClientOrderId());
-      });
-    },
+    execute: (symbol, context) =>
+      context.venue
+        .cancelAll(accountId(context), symbol)
+        .map((order) => cancelResponse(order, randomClientOrderId())),
   }),
 
   'GET /api/v3/account': route({
