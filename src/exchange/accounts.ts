@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { type Amount } from './decimal.js';
 
 export interface Balance {
@@ -9,12 +10,15 @@ export interface Balance {
 export class Account {
   private readonly balances = new Map<string, Balance>();
   updateTime = 0;
+  /** The secret as a key object, made once: HMAC with it skips a key import per request. */
+  readonly signingKey: KeyObject;
 
   constructor(
     readonly apiKey: string,
     readonly apiSecret: string,
     initial: Record<string, Amount>,
   ) {
+    this.signingKey = createSecretKey(Buffer.from(apiSecret, 'utf8'));
     for (const [asset, free] of Object.entries(initial))
       this.balances.set(asset, { free, locked: 0n });
   }

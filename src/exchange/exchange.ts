@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { amount, type Amount } from './decimal.js';
 import { BinanceError, ErrorCode } from './errors.js';
 import { handleRequest, type HttpRuntime } from './http/handler.js';
-import { rawErrorResponse, writeReply } from './http/reply.js';
+import { errorReply, rawErrorResponse, writeReply } from './http/reply.js';
 import { LIQUIDITY_DEFAULTS, LiquidityProvider, type LiquidityOptions } from './liquidity.js';
 import { RATE_LIMIT_DEFAULTS, RateLimiter, type RateLimits } from './rate-limiter.js';
 import { DEFAULT_SYMBOLS, symbolSpec } from './symbols.js';
@@ -115,18 +115,16 @@ export async function createExchange(options: ExchangeOptions = {}): Promise<Exc
   const server = createServer(
     { keepAliveTimeout: 65_000, maxHeaderSize: 16 * 1024 },
     (req, res) => {
-      readBody(req).then(
-        (body) => writeReply(res, handleRequest(runtime, req, body)),
-        () => {
-          const error = new BinanceError(
-            ErrorCode.TOO_MANY_PARAMETERS,
-            `Request body over ${MAX_BODY_BYTES} bytes.`,
-            413,
-          );
-          res.setHeader('Connection', 'close');
-          writeReply(res, { status: 413, body: error.toBody() });
-        },
-      );
+      readBody(req, (body) => {
+        if (body !== undefined) return writeReply(res, handleRequest(runtime, req, body));
+        const error = new BinanceError(
+          ErrorCode.TOO_MANY_PARAMETERS,
+          `Request body over ${MAX_BODY_BYTES} bytes.`,
+          413,
+        );
+        res.shouldKeepAlive = false;
+        writeReply(res, errorReply(error));
+      });
     },
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -188,30 +186,42 @@ function toAmounts(balances: Record<string, string>): Record<string, Amount> {
   );
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  // Most requests (GET, DELETE with a query) carry no body: answer them without waiting a tick.
+/**
+ * Collects a form body up to MAX_BODY_BYTES, then calls back with it, or with
+ * undefined when it is too large or the request broke off. Callbacks rather
+ * than a promise: this runs for every order.
+ */
+function readBody(req: IncomingMessage, done: (body: string | undefined) => void): void {
+  // Most requests (GET, DELETE with a query) carry no body: answer them at once.
   if (
     req.headers['content-length'] === undefined &&
     req.headers['transfer-encoding'] === undefined
   ) {
     req.resume();
-    return Promise.resolve('');
+    return done('');
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new Error('body too large'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (body: string | undefined) => {
+    if (finished) return;
+    finished = true;
+    done(body);
+  };
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      req.removeAllListeners('data');
+      req.resume();
+      finish(undefined);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => finish(Buffer.concat(chunks).toString('utf8')));
+  // A request that breaks off mid-body is answered by Node itself (see clientError).
+  req.on('error', () => {
+    finished = true;
   });
 }
 

@@ -3,8 +3,8 @@ import type { Order, OrderStatus, Trade } from './orders.js';
 
 /**
  * The exchange's record of what happened to client orders: the ground truth
- * that invariant checks compare an engine's journal against. Amounts are
- * decimal strings, as on the wire.
+ * that invariant checks compare an engine's journal against. Read as decimal
+ * strings, as on the wire.
  */
 export type LedgerEntry =
   | (LedgerBase & {
@@ -42,64 +42,64 @@ interface LedgerBase {
   clientOrderId: string;
 }
 
+/**
+ * What is kept per event: a reference to the order (immutable fields only are
+ * read from it) plus the values of that moment. Formatting waits until the
+ * ledger is read, keeping the order path cheap.
+ */
+type LedgerRecord =
+  | { seq: number; time: number; event: 'ORDER_ACCEPTED'; order: Order }
+  | { seq: number; time: number; event: 'TRADE'; order: Order; trade: Trade }
+  | {
+      seq: number;
+      time: number;
+      event: 'ORDER_STATUS';
+      order: Order;
+      status: OrderStatus;
+      executedQty: bigint;
+      cummulativeQuoteQty: bigint;
+    };
+
 export type LedgerListener = (entry: LedgerEntry) => void;
 
 export class Ledger {
-  private entries: LedgerEntry[] = [];
-  private nextSeq = 1;
+  private records: LedgerRecord[] = [];
+  private firstSeq = 1;
   private readonly listeners = new Set<LedgerListener>();
 
   orderAccepted(order: Order): void {
-    this.append({
-      ...this.base(order, order.time),
-      event: 'ORDER_ACCEPTED',
-      side: order.side,
-      type: order.type,
-      timeInForce: order.timeInForce,
-      price: formatAmount(order.price),
-      origQty: formatAmount(order.origQty),
-      origQuoteOrderQty: formatAmount(order.origQuoteOrderQty),
-    });
+    this.append({ seq: this.nextSequence, time: order.time, event: 'ORDER_ACCEPTED', order });
   }
 
   trade(order: Order, trade: Trade): void {
-    this.append({
-      ...this.base(order, trade.time),
-      event: 'TRADE',
-      tradeId: trade.id,
-      price: formatAmount(trade.price),
-      qty: formatAmount(trade.qty),
-      quoteQty: formatAmount(trade.quoteQty),
-      commission: formatAmount(trade.commission),
-      commissionAsset: trade.commissionAsset,
-      isMaker: trade.isMaker,
-    });
+    this.append({ seq: this.nextSequence, time: trade.time, event: 'TRADE', order, trade });
   }
 
   statusChanged(order: Order): void {
     this.append({
-      ...this.base(order, order.updateTime),
+      seq: this.nextSequence,
+      time: order.updateTime,
       event: 'ORDER_STATUS',
+      order,
       status: order.status,
-      executedQty: formatAmount(order.executedQty),
-      cummulativeQuoteQty: formatAmount(order.cummulativeQuoteQty),
+      executedQty: order.executedQty,
+      cummulativeQuoteQty: order.cummulativeQuoteQty,
     });
   }
 
   /** Entries with seq ≥ fromSeq, at most limit of them, oldest first. */
   read(fromSeq = 1, limit = Number.POSITIVE_INFINITY): LedgerEntry[] {
-    const first = this.entries[0]?.seq ?? this.nextSeq;
-    const start = Math.max(0, fromSeq - first);
-    return this.entries.slice(start, start + limit);
+    const start = Math.max(0, fromSeq - this.firstSeq);
+    return this.records.slice(start, start + limit).map(toEntry);
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.records.length;
   }
 
   /** Seq the next entry will get. */
   get nextSequence(): number {
-    return this.nextSeq;
+    return this.firstSeq + this.records.length;
   }
 
   /** Called for every new entry, synchronously; returns an unsubscribe function. */
@@ -109,24 +109,56 @@ export class Ledger {
   }
 
   clear(): void {
-    this.entries = [];
-    this.nextSeq = 1;
+    this.records = [];
+    this.firstSeq = 1;
   }
 
-  private base(order: Order, time: number): LedgerBase {
-    return {
-      seq: this.nextSeq,
-      time,
-      apiKey: order.account,
-      symbol: order.symbol,
-      orderId: order.orderId,
-      clientOrderId: order.clientOrderId,
-    };
-  }
-
-  private append(entry: LedgerEntry): void {
-    this.nextSeq += 1;
-    this.entries.push(entry);
+  private append(record: LedgerRecord): void {
+    this.records.push(record);
+    if (this.listeners.size === 0) return;
+    const entry = toEntry(record);
     for (const listener of this.listeners) listener(entry);
+  }
+}
+
+function toEntry(record: LedgerRecord): LedgerEntry {
+  const { order } = record;
+  const base = {
+    seq: record.seq,
+    time: record.time,
+    apiKey: order.account,
+    symbol: order.symbol,
+    orderId: order.orderId,
+    clientOrderId: order.clientOrderId,
+  };
+  switch (record.event) {
+    case 'ORDER_ACCEPTED':
+      return Object.assign(base, {
+        event: record.event,
+        side: order.side,
+        type: order.type,
+        timeInForce: order.timeInForce,
+        price: formatAmount(order.price),
+        origQty: formatAmount(order.origQty),
+        origQuoteOrderQty: formatAmount(order.origQuoteOrderQty),
+      });
+    case 'TRADE':
+      return Object.assign(base, {
+        event: record.event,
+        tradeId: record.trade.id,
+        price: formatAmount(record.trade.price),
+        qty: formatAmount(record.trade.qty),
+        quoteQty: formatAmount(record.trade.quoteQty),
+        commission: formatAmount(record.trade.commission),
+        commissionAsset: record.trade.commissionAsset,
+        isMaker: record.trade.isMaker,
+      });
+    case 'ORDER_STATUS':
+      return Object.assign(base, {
+        event: record.event,
+        status: record.status,
+        executedQty: formatAmount(record.executedQty),
+        cummulativeQuoteQty: formatAmount(record.cummulativeQuoteQty),
+      });
   }
 }

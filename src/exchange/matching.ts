@@ -52,7 +52,13 @@ export function match(
   limits: TakeLimits,
   onFill?: (maker: Order, qty: Amount) => void,
 ): FillResult {
-  const left = { ...limits };
+  const left: TakeLimits = {
+    side: limits.side,
+    limitPrice: limits.limitPrice,
+    qtyLeft: limits.qtyLeft,
+    quoteLeft: limits.quoteLeft,
+    stepSize: limits.stepSize,
+  };
   let qty = 0n;
   let quote = 0n;
   let lastPrice: Amount | undefined;

@@ -72,7 +72,16 @@ export function isOpen(order: Order): boolean {
   return order.status === 'NEW' || order.status === 'PARTIALLY_FILLED';
 }
 
-/** A client order id as the venue generates one when none is sent: 22 URL-safe characters. */
+/** Per-process random prefix of generated client order ids. */
+const ID_PREFIX = randomBytes(9).toString('base64url');
+let idCounter = 0;
+
+/**
+ * A client order id as the venue generates one when none is sent: 22 URL-safe
+ * characters, unique. A random prefix and a counter, because this runs for
+ * every order and fresh random bytes each time cost more than the rest of it.
+ */
 export function randomClientOrderId(): string {
-  return randomBytes(16).toString('base64url').slice(0, 22);
+  idCounter += 1;
+  return ID_PREFIX + idCounter.toString(36).padStart(10, '0');
 }

@@ -82,7 +82,7 @@ export class RateLimiter {
     if (isOrder && state.orders > this.limits.ordersPer10s) {
       return this.backOff(state, 'orders', (state.tenSeconds + 1) * 10_000, now, counts);
     }
-    return { allowed: true, ...counts };
+    return { allowed: true, usedWeight: state.weight, orderCount: state.orders };
   }
 
   reset(): void {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Account } from '../accounts.js';
 import { BinanceError, ErrorCode, rejected } from '../errors.js';
 import type { Params } from './params.js';
@@ -55,26 +55,29 @@ export function authenticate(
     );
   }
   const payload = withoutSignature(request.rawQuery) + withoutSignature(request.rawBody);
-  if (!signatureMatches(account.apiSecret, payload, signature)) {
+  if (!signatureMatches(account.signingKey, payload, signature)) {
     throw new BinanceError(ErrorCode.INVALID_SIGNATURE, 'Signature for this request is not valid.');
   }
   return account;
 }
 
 /** The same HMAC a client computes; exported for tests and the benchmark's client. */
-export function sign(secret: string, payload: string): string {
+export function sign(secret: string | KeyObject, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('hex');
 }
 
 function withoutSignature(raw: string): string {
+  // Clients append the signature last; the general case keeps any other order working.
   if (!raw.includes('signature=')) return raw;
+  const last = raw.lastIndexOf('&signature=');
+  if (last >= 0 && raw.indexOf('&', last + 1) < 0) return raw.slice(0, last);
   return raw
     .split('&')
     .filter((pair) => !pair.startsWith('signature='))
     .join('&');
 }
 
-function signatureMatches(secret: string, payload: string, signature: string): boolean {
+function signatureMatches(secret: KeyObject, payload: string, signature: string): boolean {
   if (!/^[0-9a-fA-F]{64}$/.test(signature)) return false;
   const expected = Buffer.from(sign(secret, payload), 'hex');
   return timingSafeEqual(expected, Buffer.from(signature, 'hex'));

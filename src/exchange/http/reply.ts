@@ -26,10 +26,13 @@ export function internalErrorReply(): Reply {
 
 export function writeReply(res: ServerResponse, reply: Reply): void {
   const payload = JSON.stringify(reply.body);
-  res.statusCode = reply.status;
-  res.setHeader('Content-Type', 'application/json;charset=UTF-8');
-  res.setHeader('Content-Length', Buffer.byteLength(payload));
-  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  // One writeHead with every header is markedly cheaper than a setHeader per header.
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json;charset=UTF-8',
+    'Content-Length': Buffer.byteLength(payload),
+  };
+  if (reply.headers) Object.assign(headers, reply.headers);
+  res.writeHead(reply.status, headers);
   res.end(payload);
 }
 
