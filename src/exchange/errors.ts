@@ -52,6 +52,7 @@ export class BinanceError extends Error {
 }
 
 export const rejected = {
+  newOrder: (msg: string) => new BinanceError(ErrorCode.NEW_ORDER_REJECTED, msg),
   duplicateOrder: () => new BinanceError(ErrorCode.NEW_ORDER_REJECTED, 'Duplicate order sent.'),
   insufficientBalance: () =>
     new BinanceError(

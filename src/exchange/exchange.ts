@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { amount, type Amount } from './decimal.js';
-import { BinanceError, ErrorCode } from './errors.js';
-import { handleRequest, type HttpRuntime } from './http/handler.js';
-import { errorReply, rawErrorResponse, writeReply } from './http/reply.js';
+import type { HttpRuntime } from './http/handler.js';
+import { closeServer, createHttpServer, listen } from './http/server.js';
 import { LIQUIDITY_DEFAULTS, LiquidityProvider, type LiquidityOptions } from './liquidity.js';
 import { RATE_LIMIT_DEFAULTS, RateLimiter, type RateLimits } from './rate-limiter.js';
 import { DEFAULT_SYMBOLS, symbolSpec } from './symbols.js';
 import { Venue, type AccountConfig } from './venue.js';
-
-/** Largest form body accepted; no endpoint needs more than a few hundred bytes. */
-const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ExchangeAccountOptions {
   apiKey: string;
@@ -92,6 +86,7 @@ export async function createExchange(options: ExchangeOptions = {}): Promise<Exc
     ),
     accounts: accountConfigs(options),
     now: options.now,
+    onListenerError: options.onInternalError,
   });
   const rateLimiter = new RateLimiter(rateLimits, options.now);
   const liquidity = new LiquidityProvider(venue, {
@@ -112,49 +107,21 @@ export async function createExchange(options: ExchangeOptions = {}): Promise<Exc
     admin: { venue, token: adminToken, allowRemote: options.allowRemoteAdmin ?? false, reset },
     onInternalError: options.onInternalError,
   };
-  const server = createServer(
-    { keepAliveTimeout: 65_000, maxHeaderSize: 16 * 1024 },
-    (req, res) => {
-      readBody(req, (body) => {
-        if (body !== undefined) return writeReply(res, handleRequest(runtime, req, body));
-        const error = new BinanceError(
-          ErrorCode.TOO_MANY_PARAMETERS,
-          `Request body over ${MAX_BODY_BYTES} bytes.`,
-          413,
-        );
-        res.shouldKeepAlive = false;
-        writeReply(res, errorReply(error));
-      });
-    },
-  );
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    // A request broken mid-body has already been answered 400 by Node itself.
-    const inFlight = (socket as { _httpMessage?: { headersSent: boolean } })._httpMessage;
-    if (!socket.writable || inFlight?.headersSent) return socket.destroy();
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = new BinanceError(
-      ErrorCode.UNKNOWN,
-      tooLarge ? 'Request headers too large.' : 'Malformed HTTP request.',
-    );
-    socket.end(
-      rawErrorResponse(
-        tooLarge ? 431 : 400,
-        tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
-        body,
-      ),
-    );
-  });
-
+  const server = createHttpServer(runtime);
   liquidity.start();
   const host = options.host ?? '127.0.0.1';
+  let port: number;
   try {
-    await listen(server, host, options.port ?? 0);
+    port = await listen(server, host, options.port ?? 0);
   } catch (error) {
     liquidity.stop();
     throw error;
   }
-  const port = (server.address() as AddressInfo).port;
-  const close = () => closeServer(server, liquidity);
+  const close = async () => {
+    liquidity.stop();
+    await closeServer(server);
+  };
+  if (options.signal?.aborted) await close();
   options.signal?.addEventListener('abort', () => void close(), { once: true });
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
@@ -191,55 +158,3 @@ function toAmounts(balances: Record<string, string>): Record<string, Amount> {
  * undefined when it is too large or the request broke off. Callbacks rather
  * than a promise: this runs for every order.
  */
-function readBody(req: IncomingMessage, done: (body: string | undefined) => void): void {
-  // Most requests (GET, DELETE with a query) carry no body: answer them at once.
-  if (
-    req.headers['content-length'] === undefined &&
-    req.headers['transfer-encoding'] === undefined
-  ) {
-    req.resume();
-    return done('');
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let finished = false;
-  const finish = (body: string | undefined) => {
-    if (finished) return;
-    finished = true;
-    done(body);
-  };
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      req.removeAllListeners('data');
-      req.resume();
-      finish(undefined);
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('end', () => finish(Buffer.concat(chunks).toString('utf8')));
-  // A request that breaks off mid-body is answered by Node itself (see clientError).
-  req.on('error', () => {
-    finished = true;
-  });
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server, liquidity: LiquidityProvider): Promise<void> {
-  liquidity.stop();
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}

@@ -26,19 +26,21 @@ export function checkFilters(
 }
 
 function checkMarketOrder(spec: SymbolSpec, request: OrderRequest, referencePrice: Amount): void {
+  // exchangeInfo says applyMinToMarket: true, applyMaxToMarket: false.
   if (request.quoteOrderQty !== undefined) {
-    checkNotional(spec, request.quoteOrderQty);
+    checkNotional(spec, request.quoteOrderQty, false);
     return;
   }
   const quantity = request.quantity ?? 0n;
   if (!onGrid(quantity, spec.minQty, spec.marketMaxQty, spec.stepSize)) {
     throw rejected.filter('MARKET_LOT_SIZE');
   }
-  checkNotional(spec, multiply(referencePrice, quantity));
+  checkNotional(spec, multiply(referencePrice, quantity), false);
 }
 
-function checkNotional(spec: SymbolSpec, notional: Amount): void {
-  if (notional < spec.minNotional || notional > spec.maxNotional) throw rejected.filter('NOTIONAL');
+function checkNotional(spec: SymbolSpec, notional: Amount, applyMax = true): void {
+  const overMax = applyMax && notional > spec.maxNotional;
+  if (notional < spec.minNotional || overMax) throw rejected.filter('NOTIONAL');
 }
 
 /** Within [min, max] and a whole number of steps above min. */

@@ -63,6 +63,9 @@ type LedgerRecord =
 export type LedgerListener = (entry: LedgerEntry) => void;
 
 export class Ledger {
+  /** @param onListenerError told of any exception a listener throws (which is then swallowed). */
+  constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
+
   private records: LedgerRecord[] = [];
   private firstSeq = 1;
   private readonly listeners = new Set<LedgerListener>();
@@ -97,6 +100,11 @@ export class Ledger {
     return this.records.length;
   }
 
+  /** Seq of the oldest entry kept; after a reset, sequence numbers go on from where they were. */
+  get firstSequence(): number {
+    return this.firstSeq;
+  }
+
   /** Seq the next entry will get. */
   get nextSequence(): number {
     return this.firstSeq + this.records.length;
@@ -108,16 +116,24 @@ export class Ledger {
     return () => this.listeners.delete(listener);
   }
 
+  /** Forgets every entry. Numbering carries on, so a reader's cursor never points into the new run. */
   clear(): void {
+    this.firstSeq = this.nextSequence;
     this.records = [];
-    this.firstSeq = 1;
   }
 
   private append(record: LedgerRecord): void {
     this.records.push(record);
     if (this.listeners.size === 0) return;
     const entry = toEntry(record);
-    for (const listener of this.listeners) listener(entry);
+    for (const listener of this.listeners) {
+      // Entries arrive mid-operation: a failing listener must not leave an order half settled.
+      try {
+        listener(entry);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
   }
 }
 

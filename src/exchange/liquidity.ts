@@ -1,6 +1,6 @@
 import { SeededRandom } from '../common/index.js';
 import { floorToStep, SCALE, toNumber, type Amount } from './decimal.js';
-import type { Order } from './orders.js';
+import { isOpen, type Order } from './orders.js';
 import type { SymbolSpec } from './symbols.js';
 import { LIQUIDITY_ACCOUNT, type Venue } from './venue.js';
 
@@ -122,6 +122,6 @@ export class LiquidityProvider {
       price,
       quantity,
     });
-    if (order.status === 'NEW' || order.status === 'PARTIALLY_FILLED') quotes.orders.push(order);
+    if (isOpen(order)) quotes.orders.push(order);
   }
 }

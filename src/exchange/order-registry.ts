@@ -15,6 +15,7 @@ export class OrderRegistry {
   /** account|symbol|clientOrderId → the newest order that used that id. */
   private byClientId = new Map<string, Order>();
   private resting = new Map<string, number>();
+  /** account|symbol → trades, oldest first. */
   private trades = new Map<string, Trade[]>();
 
   add(order: Order): void {
@@ -50,17 +51,18 @@ export class OrderRegistry {
   }
 
   addTrade(trade: Trade): void {
-    let list = this.trades.get(trade.account);
+    const key = `${trade.account}|${trade.symbol}`;
+    let list = this.trades.get(key);
     if (!list) {
       list = [];
-      this.trades.set(trade.account, list);
+      this.trades.set(key, list);
     }
     list.push(trade);
   }
 
-  /** The account's trades on a symbol, oldest first. */
-  tradesFor(accountId: string, symbol: string): Trade[] {
-    return (this.trades.get(accountId) ?? []).filter((trade) => trade.symbol === symbol);
+  /** The account's trades on a symbol, oldest first (the registry's own array: do not mutate). */
+  tradesFor(accountId: string, symbol: string): readonly Trade[] {
+    return this.trades.get(`${accountId}|${symbol}`) ?? [];
   }
 
   clear(): void {

@@ -44,8 +44,10 @@ export interface Order {
   locked: Amount;
   time: number;
   updateTime: number;
-  /** Time the order entered the book (Binance's workingTime); -1 if it never rested. */
+  /** Time the order started working (Binance's workingTime): its acceptance, as no order type here waits for a trigger. */
   workingTime: number;
+  /** True while the order rests on its book. */
+  onBook: boolean;
 }
 
 export interface Trade {

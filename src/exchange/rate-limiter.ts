@@ -1,9 +1,9 @@
 export interface RateLimits {
-  /** REQUEST_WEIGHT per minute. Binance's default: 6000. */
+  /** REQUEST_WEIGHT per minute, per client address. Binance's default: 6000. */
   weightPerMinute: number;
-  /** ORDERS per 10 seconds. Binance's default: 100. */
+  /** ORDERS per 10 seconds, per account. Binance's default: 100. */
   ordersPer10s: number;
-  /** Requests sent during a back-off, after a 429, before the client is banned (418). Default 5. */
+  /** Requests sent during a weight back-off, after a 429, before the address is banned (418). Default 5. */
   banAfterViolations: number;
   /** First ban's length in seconds; each further ban doubles it, up to 3 days. Default 120. */
   banSeconds: number;
@@ -18,131 +18,124 @@ export const RATE_LIMIT_DEFAULTS: RateLimits = {
 
 const MAX_BAN_MS = 3 * 24 * 3600 * 1000;
 
-export type RateDecision =
-  | { allowed: true; usedWeight: number; orderCount: number }
-  | {
-      allowed: false;
-      status: 429 | 418;
-      reason: 'weight' | 'orders' | 'backoff' | 'banned';
-      retryAfterS: number;
-      /** Epoch ms the ban or back-off ends. */
-      until: number;
-      usedWeight: number;
-      orderCount: number;
-    };
+export type Refusal = {
+  allowed: false;
+  status: 429 | 418;
+  reason: 'weight' | 'orders' | 'backoff' | 'banned';
+  retryAfterS: number;
+  /** Epoch ms the ban, back-off or window ends. */
+  until: number;
+};
 
-interface ClientState {
+export type WeightDecision = ({ allowed: true } | Refusal) & { usedWeight: number };
+export type OrderDecision = ({ allowed: true } | Refusal) & { orderCount: number };
+
+interface AddressState {
   minute: number;
   weight: number;
-  tenSeconds: number;
-  orders: number;
   backoffUntil: number;
   violations: number;
   bannedUntil: number;
   bans: number;
 }
 
+interface AccountState {
+  tenSeconds: number;
+  orders: number;
+}
+
 /**
- * Binance's fixed-window limits: request weight per minute and new orders per
- * 10 s, counted per client. Over a limit the client gets 429 with the seconds
- * until the window resets; a client that keeps sending during that back-off is
- * banned (418) for a time that doubles with each ban.
+ * Binance's fixed-window limits. Request weight is counted per minute per
+ * client address: over it the client gets 429 with the seconds until the
+ * window resets, and one that keeps sending during that back-off is banned
+ * (418) for a time that doubles with each ban. New orders are counted per 10 s
+ * per account: over that, only new orders are refused (429, -1015); it never
+ * leads to a ban and does not block reads or cancels.
  */
 export class RateLimiter {
-  private clients = new Map<string, ClientState>();
+  private addresses = new Map<string, AddressState>();
+  private accounts = new Map<string, AccountState>();
 
   constructor(
     private readonly limits: RateLimits,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one request and decides whether it may proceed. */
-  charge(clientId: string, weight: number, isOrder: boolean): RateDecision {
+  /** Counts one request's weight against its client address. */
+  chargeWeight(address: string, weight: number): WeightDecision {
     const now = this.now();
-    const state = this.stateOf(clientId, now);
+    const state = this.addressState(address, now);
     state.weight += weight;
-    if (isOrder) state.orders += 1;
-    const counts = { usedWeight: state.weight, orderCount: state.orders };
-
-    if (now < state.bannedUntil) return refuse(418, 'banned', state.bannedUntil, now, counts);
+    const usedWeight = state.weight;
+    if (now < state.bannedUntil)
+      return refuse(418, 'banned', state.bannedUntil, now, { usedWeight });
     if (now < state.backoffUntil) {
       state.violations += 1;
       if (state.violations < this.limits.banAfterViolations) {
-        return refuse(429, 'backoff', state.backoffUntil, now, counts);
+        return refuse(429, 'backoff', state.backoffUntil, now, { usedWeight });
       }
       const banMs = Math.min(this.limits.banSeconds * 1000 * 2 ** state.bans, MAX_BAN_MS);
       state.bans += 1;
       state.bannedUntil = now + banMs;
       state.backoffUntil = 0;
-      return refuse(418, 'banned', state.bannedUntil, now, counts);
+      return refuse(418, 'banned', state.bannedUntil, now, { usedWeight });
     }
     if (state.weight > this.limits.weightPerMinute) {
-      return this.backOff(state, 'weight', (state.minute + 1) * 60_000, now, counts);
+      state.backoffUntil = (state.minute + 1) * 60_000;
+      state.violations = 0;
+      return refuse(429, 'weight', state.backoffUntil, now, { usedWeight });
     }
-    if (isOrder && state.orders > this.limits.ordersPer10s) {
-      return this.backOff(state, 'orders', (state.tenSeconds + 1) * 10_000, now, counts);
-    }
-    return { allowed: true, usedWeight: state.weight, orderCount: state.orders };
+    return { allowed: true, usedWeight };
   }
 
-  reset(): void {
-    this.clients = new Map();
-  }
-
-  private backOff(
-    state: ClientState,
-    reason: 'weight' | 'orders',
-    until: number,
-    now: number,
-    counts: { usedWeight: number; orderCount: number },
-  ): RateDecision {
-    state.backoffUntil = until;
-    state.violations = 0;
-    return refuse(429, reason, until, now, counts);
-  }
-
-  private stateOf(clientId: string, now: number): ClientState {
-    const minute = Math.floor(now / 60_000);
+  /** Counts one new order against its account. Every new order counts, filled or not. */
+  countOrder(accountId: string): OrderDecision {
+    const now = this.now();
     const tenSeconds = Math.floor(now / 10_000);
-    let state = this.clients.get(clientId);
+    let state = this.accounts.get(accountId);
     if (!state) {
-      state = {
-        minute,
-        weight: 0,
-        tenSeconds,
-        orders: 0,
-        backoffUntil: 0,
-        violations: 0,
-        bannedUntil: 0,
-        bans: 0,
-      };
-      this.clients.set(clientId, state);
-    }
-    if (state.minute !== minute) {
-      state.minute = minute;
-      state.weight = 0;
+      state = { tenSeconds, orders: 0 };
+      this.accounts.set(accountId, state);
     }
     if (state.tenSeconds !== tenSeconds) {
       state.tenSeconds = tenSeconds;
       state.orders = 0;
     }
+    state.orders += 1;
+    const orderCount = state.orders;
+    if (orderCount > this.limits.ordersPer10s) {
+      return refuse(429, 'orders', (tenSeconds + 1) * 10_000, now, { orderCount });
+    }
+    return { allowed: true, orderCount };
+  }
+
+  reset(): void {
+    this.addresses = new Map();
+    this.accounts = new Map();
+  }
+
+  private addressState(address: string, now: number): AddressState {
+    const minute = Math.floor(now / 60_000);
+    let state = this.addresses.get(address);
+    if (!state) {
+      state = { minute, weight: 0, backoffUntil: 0, violations: 0, bannedUntil: 0, bans: 0 };
+      this.addresses.set(address, state);
+    }
+    if (state.minute !== minute) {
+      state.minute = minute;
+      state.weight = 0;
+    }
     return state;
   }
 }
 
-function refuse(
+function refuse<Extra extends object>(
   status: 429 | 418,
-  reason: 'weight' | 'orders' | 'backoff' | 'banned',
+  reason: Refusal['reason'],
   until: number,
   now: number,
-  counts: { usedWeight: number; orderCount: number },
-): RateDecision {
-  return {
-    allowed: false,
-    status,
-    reason,
-    until,
-    retryAfterS: Math.max(1, Math.ceil((until - now) / 1000)),
-    ...counts,
-  };
+  extra: Extra,
+): Refusal & Extra {
+  const retryAfterS = Math.max(1, Math.ceil((until - now) / 1000));
+  return Object.assign({ allowed: false as const, status, reason, until, retryAfterS }, extra);
 }

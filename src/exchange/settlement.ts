@@ -1,4 +1,5 @@
 import type { Account } from './accounts.js';
+import { heldAsset } from './admission.js';
 import { multiply, type Amount } from './decimal.js';
 import type { Order, Trade } from './orders.js';
 import type { SymbolSpec } from './symbols.js';
@@ -36,7 +37,7 @@ export function settleSide(
   order.updateTime = time;
   order.locked -= paid;
   if (account) {
-    account.spendLocked(isBuyer ? spec.quoteAsset : spec.baseAsset, paid);
+    account.spendLocked(heldAsset(order.side, spec), paid);
     account.credit(commissionAsset, received - commission);
     account.updateTime = time;
   }

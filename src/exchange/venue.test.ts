@@ -253,5 +253,61 @@ describe('Venue matching', () => {
     v.reset();
     expect(v.ledger.read()).toEqual([]);
     expect(balance(v, MAKER, 'BTC').free).toBe('10.00000000');
+    // Numbering goes on after a reset, so a reader's cursor never skips the new run's entries.
+    v.placeOrder(MAKER, limit('SELL', '60000', '0.2', { clientOrderId: 'after' }));
+    expect(v.ledger.read(7).map((e) => [e.seq, e.clientOrderId])).toEqual([[7, 'after']]);
+    expect(v.ledger.read(1)).toHaveLength(1);
+  });
+
+  it('keeps an order whole when a ledger listener throws', () => {
+    const errors: unknown[] = [];
+    const noisy = new Venue({
+      symbols: [symbolSpec('BTCUSDT')],
+      accounts: [MAKER, TAKER].map((apiKey) => ({
+        apiKey,
+        apiSecret: 's',
+        balances: { USDT: amount('1000000'), BTC: amount('10') },
+      })),
+      onListenerError: (error) => errors.push(error),
+    });
+    noisy.ledger.subscribe(() => {
+      throw new Error('listener bug');
+    });
+    const maker = noisy.placeOrder(MAKER, limit('SELL', '60000', '0.1')).order;
+    const taker = noisy.placeOrder(TAKER, limit('BUY', '60000', '0.1')).order;
+    expect([maker.status, taker.status]).toEqual(['FILLED', 'FILLED']);
+    expect(balance(noisy, MAKER, 'BTC')).toEqual({ free: '9.90000000', locked: '0.00000000' });
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it('checks the balance of a fill-or-kill order before killing it', () => {
+    expect(
+      rejection(() => v.placeOrder(TAKER, limit('BUY', '60000', '100', { timeInForce: 'FOK' })))
+        .msg,
+    ).toBe('Account has insufficient balance for requested action.');
+    const killed = v.placeOrder(TAKER, limit('BUY', '60000', '1', { timeInForce: 'FOK' })).order;
+    expect(killed.status).toBe('EXPIRED');
+    expect(balance(v, TAKER, 'USDT')).toEqual({ free: '1000000.00000000', locked: '0.00000000' });
+  });
+
+  it('refuses orders beyond MAX_NUM_ORDERS with -2010', () => {
+    for (let i = 0; i < 200; i += 1) v.placeOrder(TAKER, limit('BUY', '1000', '0.01'));
+    expect(rejection(() => v.placeOrder(TAKER, limit('BUY', '1000', '0.01')))).toEqual({
+      code: -2010,
+      msg: 'Filter failure: MAX_NUM_ORDERS',
+    });
+    v.cancelAll(TAKER, 'BTCUSDT');
+    expect(v.placeOrder(TAKER, limit('BUY', '1000', '0.01')).order.status).toBe('NEW');
+  });
+
+  it('applies the maximum notional to limit orders only', () => {
+    v.placeOrder(MAKER, limit('SELL', '60000', '5'));
+    expect(rejection(() => v.placeOrder(TAKER, limit('BUY', '1000000', '9.1'))).msg).toBe(
+      'Filter failure: NOTIONAL',
+    );
+    // A market order over the maximum is accepted and takes what the book holds.
+    const big = v.placeOrder(TAKER, market('BUY', { quoteOrderQty: amount('9000001') })).order;
+    expect(big.status).toBe('EXPIRED');
+    expect(formatAmount(big.executedQty)).toBe('5.00000000');
   });
 });

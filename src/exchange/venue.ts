@@ -1,11 +1,12 @@
 import { Account } from './accounts.js';
 import { amount, multiply, multiplyCeil, type Amount } from './decimal.js';
 import { rejected } from './errors.js';
+import { checkAccountRules, fundsNeeded, heldAsset, takeLimits } from './admission.js';
 import { checkFilters } from './filters.js';
 import { Ledger } from './ledger.js';
 import { settleSide, type Execution } from './settlement.js';
 import { MarketStats } from './market-stats.js';
-import { drain, match, type TakeLimits } from './matching.js';
+import { drain, match } from './matching.js';
 import { OrderBook } from './order-book.js';
 import { OrderRegistry, type OrderRef } from './order-registry.js';
 import {
@@ -36,6 +37,8 @@ export interface VenueOptions {
   takerFeeRate?: Amount;
   /** Clock, in epoch milliseconds. */
   now?: () => number;
+  /** Told when a ledger listener throws; default: a process warning. */
+  onListenerError?: (error: unknown) => void;
 }
 
 export interface PlaceResult {
@@ -50,7 +53,7 @@ export interface PlaceResult {
  * provider both call it.
  */
 export class Venue {
-  readonly ledger = new Ledger();
+  readonly ledger: Ledger;
   readonly now: () => number;
   readonly symbols: ReadonlyMap<string, SymbolSpec>;
   readonly makerFeeRate: Amount;
@@ -64,6 +67,10 @@ export class Venue {
 
   constructor(private readonly options: VenueOptions) {
     this.now = options.now ?? Date.now;
+    this.ledger = new Ledger(
+      options.onListenerError ??
+        ((error) => process.emitWarning(`ledger listener failed: ${String(error)}`)),
+    );
     this.makerFeeRate = options.makerFeeRate ?? amount('0.001');
     this.takerFeeRate = options.takerFeeRate ?? amount('0.001');
     this.symbols = new Map(options.symbols.map((spec) => [spec.symbol, spec]));
@@ -127,59 +134,28 @@ export class Venue {
     if (isClient) {
       if (!account) throw rejected.badApiKey();
       checkFilters(spec, request, this.referencePrice(spec.symbol));
-      this.checkClientLimits(accountId, request);
+      checkAccountRules(this.registry, accountId, spec, request);
     }
-    const limits = this.limitsFor(request, spec);
+    const limits = takeLimits(request, spec);
     const opposite = book.oppositeSide(request.side);
     const plan = match(opposite.inPriority(), limits);
     if (request.type === 'LIMIT_MAKER' && plan.qty > 0n) throw rejected.wouldTake();
-    const fillOrKill = request.timeInForce === 'FOK' && !plan.complete;
-    const toLock = fillOrKill ? 0n : this.fundsNeeded(request, plan.qty, plan.quote);
-    const lockAsset = request.side === 'BUY' ? spec.quoteAsset : spec.baseAsset;
-    if (account && !account.lock(lockAsset, toLock)) throw rejected.insufficientBalance();
-
+    const toLock = fundsNeeded(request, plan);
+    if (account && !account.lock(heldAsset(request.side, spec), toLock)) {
+      throw rejected.insufficientBalance();
+    }
     const order = this.newOrder(accountId, request, toLock, plan.qty);
     if (isClient) this.register(order);
+    // A fill-or-kill that cannot fill entirely is accepted, then expires untouched.
+    const killed = request.timeInForce === 'FOK' && !plan.complete;
     const fills: Trade[] = [];
-    if (!fillOrKill) {
+    if (!killed) {
       match(drain(opposite), limits, (maker, qty) => {
         fills.push(this.fill(order, maker, qty));
       });
     }
-    this.settleTaker(order, book, !fillOrKill && plan.complete);
+    this.settleTaker(order, book, !killed && plan.complete);
     return { order, fills };
-  }
-
-  /** Funds an order holds from the start: the worst case it can spend. */
-  private fundsNeeded(request: OrderRequest, planQty: Amount, planQuote: Amount): Amount {
-    if (request.side === 'SELL') return request.quantity ?? planQty;
-    if (request.type !== 'MARKET') return multiplyCeil(request.price ?? 0n, request.quantity ?? 0n);
-    return planQuote;
-  }
-
-  private checkClientLimits(accountId: string, request: OrderRequest): void {
-    const spec = this.spec(request.symbol);
-    if (this.registry.restingCount(accountId, spec.symbol) >= spec.maxNumOrders) {
-      throw rejected.filter('MAX_NUM_ORDERS');
-    }
-    if (request.clientOrderId === undefined) return;
-    const previous = this.registry.latestWithClientId(
-      accountId,
-      spec.symbol,
-      request.clientOrderId,
-    );
-    // The venue's rule: a client order id is unique only among open orders.
-    if (previous && isOpen(previous)) throw rejected.duplicateOrder();
-  }
-
-  private limitsFor(request: OrderRequest, spec: SymbolSpec): TakeLimits {
-    return {
-      side: request.side,
-      limitPrice: request.type === 'MARKET' ? undefined : request.price,
-      qtyLeft: request.quantity,
-      quoteLeft: request.quantity === undefined ? request.quoteOrderQty : undefined,
-      stepSize: spec.stepSize,
-    };
   }
 
   private newOrder(
@@ -207,7 +183,8 @@ export class Venue {
       locked,
       time: now,
       updateTime: now,
-      workingTime: -1,
+      workingTime: now,
+      onBook: false,
     };
   }
 
@@ -259,7 +236,7 @@ export class Venue {
       // Fills at better prices than the limit leave surplus quote held; keep only what the rest needs.
       this.releaseLocked(order, order.locked - multiplyCeil(order.price, remainingQty(order)));
     }
-    order.workingTime = this.now();
+    order.onBook = true;
     book.restingSide(order.side).add(order);
     book.updateId += 1;
     this.adjustOpenCount(order, 1);
@@ -311,7 +288,7 @@ export class Venue {
   }
 
   /** This account's trades on a symbol, oldest first. */
-  tradesFor(accountId: string, symbol: string): Trade[] {
+  tradesFor(accountId: string, symbol: string): readonly Trade[] {
     return this.registry.tradesFor(accountId, symbol);
   }
 
@@ -322,17 +299,19 @@ export class Venue {
 
   private finish(order: Order, status: 'FILLED' | 'CANCELED' | 'EXPIRED'): void {
     this.releaseLocked(order, order.locked);
-    if (order.workingTime >= 0 && isOpen(order)) this.adjustOpenCount(order, -1);
+    if (order.onBook) {
+      order.onBook = false;
+      this.adjustOpenCount(order, -1);
+    }
     this.changeStatus(order, status);
   }
 
   private releaseLocked(order: Order, value: Amount): void {
     if (value <= 0n) return;
     order.locked -= value;
-    const spec = this.spec(order.symbol);
     this.accounts
       .get(order.account)
-      ?.release(order.side === 'BUY' ? spec.quoteAsset : spec.baseAsset, value);
+      ?.release(heldAsset(order.side, this.spec(order.symbol)), value);
   }
 
   private changeStatus(order: Order, status: Order['status']): void {

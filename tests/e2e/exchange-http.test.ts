@@ -272,10 +272,8 @@ describe('exchange REST API over a real socket', () => {
 });
 
 describe('rate limits over HTTP', () => {
-  it('answers 429 with Retry-After over the order limit, then 418 to a client that keeps sending', async () => {
-    const limited = await createExchange({
-      rateLimits: { ordersPer10s: 2, banAfterViolations: 2 },
-    });
+  it('refuses new orders over the order limit with 429 -1015 and Retry-After, and nothing else', async () => {
+    const limited = await createExchange({ rateLimits: { ordersPer10s: 2 } });
     try {
       const c = new BinanceTestClient(
         limited.url,
@@ -283,41 +281,53 @@ describe('rate limits over HTTP', () => {
         DEFAULT_ACCOUNT.apiSecret,
       );
       const order = { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001' };
-      const statuses: number[] = [];
-      let first429: Awaited<ReturnType<typeof c.request>> | undefined;
-      let banned: Awaited<ReturnType<typeof c.request>> | undefined;
-      for (let i = 0; i < 5; i += 1) {
-        const response = await c.request('POST', '/api/v3/order', order);
-        statuses.push(response.status);
-        if (response.status === 429) first429 ??= response;
-        if (response.status === 418) banned ??= response;
-      }
-      // A 10 s window boundary may fall inside the loop; the pattern is still refuse then ban.
-      expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(4);
-      expect(first429?.body).toMatchObject({ code: -1015 });
-      expect(Number(first429?.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(banned?.body).toMatchObject({
-        code: -1003,
-        msg: expect.stringContaining('banned until'),
-      });
-      expect(Number(banned?.headers.get('retry-after'))).toBeGreaterThanOrEqual(60);
+      const responses = [];
+      for (let i = 0; i < 8; i += 1)
+        responses.push(await c.request('POST', '/api/v3/order', order));
+      const refused = responses.filter((r) => r.status === 429);
+      // A 10 s window boundary may fall inside the loop: at most 4 orders get through.
+      expect(responses.length - refused.length).toBeLessThanOrEqual(4);
+      expect(refused[0]?.body).toMatchObject({ code: -1015 });
+      expect(Number(refused[0]?.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(refused[0]?.headers.get('x-mbx-order-count-10s'))).toBeGreaterThan(2);
+      // The order limit never bans and never blocks reads.
+      expect(responses.some((r) => r.status === 418)).toBe(false);
+      const open = await c.request('GET', '/api/v3/openOrders', { symbol: 'BTCUSDT' });
+      expect(open.status).toBe(200);
     } finally {
       await limited.close();
     }
   });
 
-  it('answers 429 -1003 over the request weight limit', async () => {
-    const limited = await createExchange({ rateLimits: { weightPerMinute: 30 } });
+  it('answers 429 -1003 over the request weight limit, then 418 to a client that keeps sending', async () => {
+    // A clock pinned mid-minute, so no window boundary falls inside the test.
+    const midMinute = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+    const limited = await createExchange({
+      rateLimits: { weightPerMinute: 30, banAfterViolations: 3 },
+      now: () => midMinute,
+    });
     try {
-      let response: Response | undefined;
-      for (let i = 0; i < 8; i += 1) {
-        response = await fetch(`${limited.url}/api/v3/depth?symbol=BTCUSDT`);
-        if (response.status === 429) break;
-        await response.arrayBuffer();
+      const statuses: number[] = [];
+      let first429: Response | undefined;
+      let banned: Response | undefined;
+      for (let i = 0; i < 12 && !banned; i += 1) {
+        const response = await fetch(`${limited.url}/api/v3/depth?symbol=BTCUSDT`);
+        statuses.push(response.status);
+        if (response.status === 429) first429 ??= response;
+        if (response.status === 418) banned = response;
+        else if (response !== first429) await response.arrayBuffer();
       }
-      expect(response?.status).toBe(429);
-      expect(await response?.json()).toMatchObject({ code: -1003 });
-      expect(Number(response?.headers.get('x-mbx-used-weight-1m'))).toBeGreaterThan(30);
+      expect(statuses.slice(0, 6)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(first429).toBeDefined();
+      expect(await first429!.json()).toMatchObject({ code: -1003 });
+      expect(Number(first429!.headers.get('x-mbx-used-weight-1m'))).toBeGreaterThan(30);
+      expect(Number(first429!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(banned).toBeDefined();
+      expect(await banned!.json()).toMatchObject({
+        code: -1003,
+        msg: expect.stringContaining('banned until'),
+      });
+      expect(Number(banned!.headers.get('retry-after'))).toBe(120);
     } finally {
       await limited.close();
     }

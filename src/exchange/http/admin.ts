@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isLoopbackAddress } from '../../common/index.js';
-import { formatAmount as f } from '../decimal.js';
 import { BinanceError, ErrorCode } from '../errors.js';
 import type { Venue } from '../venue.js';
 import { errorReply, type Reply } from './reply.js';
+import { balancesOf } from './trade-json.js';
 
 const LEDGER_PAGE_MAX = 10_000;
 
@@ -57,15 +57,22 @@ export function handleAdmin(
         return errorReply(
           new BinanceError(
             ErrorCode.INVALID_PARAMETER,
-            "Parameters 'fromSeq' and 'limit' take positive integers; 'limit' at most ${LEDGER_PAGE_MAX}.",
+            `Parameters 'fromSeq' and 'limit' take positive integers; 'limit' at most ${LEDGER_PAGE_MAX}.`,
           ),
         );
       }
       const entries = runtime.venue.ledger.read(fromSeq, limit);
-      const nextSeq = entries.length > 0 ? entries.at(-1)!.seq + 1 : Math.max(fromSeq, 1);
+      const { ledger } = runtime.venue;
+      const nextSeq =
+        entries.length > 0 ? entries.at(-1)!.seq + 1 : Math.max(fromSeq, ledger.firstSequence);
       return {
         status: 200,
-        body: { entries, nextSeq, lastSeq: runtime.venue.ledger.nextSequence - 1 },
+        body: {
+          entries,
+          nextSeq,
+          firstSeq: ledger.firstSequence,
+          lastSeq: ledger.nextSequence - 1,
+        },
       };
     }
     case 'GET /__admin/accounts':
@@ -81,13 +88,9 @@ export function handleAdmin(
 }
 
 function accountsBody(venue: Venue) {
-  return venue.accountIds().map((apiKey) => ({
-    apiKey,
-    balances: venue
-      .account(apiKey)!
-      .snapshot()
-      .map((b) => ({ asset: b.asset, free: f(b.free), locked: f(b.locked) })),
-  }));
+  return venue
+    .accountIds()
+    .map((apiKey) => ({ apiKey, balances: balancesOf(venue.account(apiKey)!) }));
 }
 
 function presentedToken(headers: IncomingHttpHeaders): string | undefined {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BinanceError, ErrorCode } from '../errors.js';
-import type { RateDecision, RateLimiter, RateLimits } from '../rate-limiter.js';
+import type { RateLimiter, RateLimits, Refusal } from '../rate-limiter.js';
 import type { Venue } from '../venue.js';
 import { handleAdmin, type AdminRuntime } from './admin.js';
 import { authenticate } from './auth.js';
@@ -59,7 +59,6 @@ function handleRoute(
   rawQuery: string,
   rawBody: string,
 ): Reply {
-  const { venue } = runtime;
   let params: Params | undefined;
   let badParams: unknown;
   try {
@@ -67,58 +66,65 @@ function handleRoute(
   } catch (error) {
     badParams = error;
   }
-  const header = req.headers['x-mbx-apikey'];
-  const apiKey = typeof header === 'string' ? header : undefined;
-  // Limits count per account for known keys, per client address otherwise.
-  const client =
-    apiKey !== undefined && venue.account(apiKey)
-      ? `key:${apiKey}`
-      : `ip:${req.socket.remoteAddress}`;
-  const decision = runtime.rateLimiter.charge(
-    client,
-    params ? route.weight(params) : 1,
-    route.placesOrder === true,
-  );
-  const headers: Record<string, number> = { 'X-MBX-USED-WEIGHT-1M': decision.usedWeight };
-  if (route.placesOrder) headers['X-MBX-ORDER-COUNT-10S'] = decision.orderCount;
-  if (!decision.allowed) return rateLimitedReply(decision, runtime.rateLimits, headers);
+  // Weight counts per client address, as on the venue; a request too malformed to weigh costs 1.
+  const address = req.socket.remoteAddress ?? 'unknown';
+  const weight = runtime.rateLimiter.chargeWeight(address, params ? route.weight(params) : 1);
+  const headers: Record<string, number> = { 'X-MBX-USED-WEIGHT-1M': weight.usedWeight };
+  if (!weight.allowed) return rateLimitedReply(weight, runtime.rateLimits, headers);
   try {
     if (!params) throw badParams;
-    const context: RouteContext = {
-      venue,
-      rateLimits: runtime.rateLimits,
-      account: undefined,
-      now: venue.now(),
-    };
-    if (route.security === 'SIGNED') {
-      context.account = authenticate(
-        { apiKey, rawQuery, rawBody, params, now: context.now },
-        (key) => venue.account(key),
-      );
-    }
-    const input = route.parse(params, context);
-    params.assertAllRead();
-    return { status: 200, body: route.execute(input, context), headers };
+    const header = req.headers['x-mbx-apikey'];
+    const apiKey = typeof header === 'string' ? header : undefined;
+    return runRoute(runtime, route, { apiKey, rawQuery, rawBody, params }, headers);
   } catch (error) {
     if (error instanceof BinanceError) return errorReply(error, headers);
     throw error;
   }
 }
 
+/** Authenticates, validates and executes; `headers` gains the order count on order routes. */
+function runRoute(
+  runtime: HttpRuntime,
+  route: Route,
+  request: { apiKey: string | undefined; rawQuery: string; rawBody: string; params: Params },
+  headers: Record<string, number>,
+): Reply {
+  const { venue, rateLimiter, rateLimits } = runtime;
+  const context: RouteContext = { venue, rateLimits, account: undefined, now: venue.now() };
+  if (route.security === 'SIGNED') {
+    const signed = {
+      apiKey: request.apiKey,
+      rawQuery: request.rawQuery,
+      rawBody: request.rawBody,
+      params: request.params,
+      now: context.now,
+    };
+    context.account = authenticate(signed, (key) => venue.account(key));
+  }
+  const input = route.parse(request.params, context);
+  request.params.assertAllRead();
+  if (route.placesOrder && context.account) {
+    const orders = rateLimiter.countOrder(context.account.apiKey);
+    headers['X-MBX-ORDER-COUNT-10S'] = orders.orderCount;
+    if (!orders.allowed) return rateLimitedReply(orders, rateLimits, headers);
+  }
+  return { status: 200, body: route.execute(input, context), headers };
+}
+
 function rateLimitedReply(
-  decision: Extract<RateDecision, { allowed: false }>,
+  refusal: Refusal,
   limits: RateLimits,
   headers: Record<string, number>,
 ): Reply {
-  const withRetry = { ...headers, 'Retry-After': decision.retryAfterS };
+  const withRetry = { ...headers, 'Retry-After': refusal.retryAfterS };
   let error: BinanceError;
-  if (decision.status === 418) {
+  if (refusal.status === 418) {
     error = new BinanceError(
       ErrorCode.TOO_MANY_REQUESTS,
-      `Way too much request weight used; IP banned until ${decision.until}. Please use WebSocket Streams for live updates to avoid bans.`,
+      `Way too much request weight used; IP banned until ${refusal.until}. Please use WebSocket Streams for live updates to avoid bans.`,
       418,
     );
-  } else if (decision.reason === 'orders') {
+  } else if (refusal.reason === 'orders') {
     error = new BinanceError(
       ErrorCode.TOO_MANY_ORDERS,
       `Too many new orders; current limit is ${limits.ordersPer10s} orders per 10 SECOND.`,

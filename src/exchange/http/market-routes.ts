@@ -4,7 +4,7 @@ import type { Venue } from '../venue.js';
 import { formatAmount as f } from '../decimal.js';
 import type { Params } from './params.js';
 import { route, weight, type Route } from './route.js';
-import { rateLimitsInfo, symbolInfo, ticker24h } from './serialize.js';
+import { rateLimitsInfo, symbolInfo, ticker24h } from './market-json.js';
 
 const SYMBOL = /^[A-Z0-9-_.]{1,20}$/;
 const SYMBOL_RANGE = '^[A-Z0-9-_.]{1,20}$';

@@ -17,7 +17,7 @@ import {
   orderQuery,
   orderResponse,
   type ResponseType,
-} from './serialize.js';
+} from './trade-json.js';
 
 const CLIENT_ORDER_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const CLIENT_ORDER_ID_RANGE = '^[\\.A-Z\\:/a-z0-9_-]{1,36}$';
@@ -103,10 +103,6 @@ function accountId(context: RouteContext): string {
   return context.account!.apiKey;
 }
 
-function bps(rate: bigint): number {
-  return Number(rate) / 10_000;
-}
-
 export const tradeRoutes: Record<string, Route> = {
   'POST /api/v3/order': route({
     security: 'SIGNED',
@@ -165,19 +161,13 @@ export const tradeRoutes: Record<string, Route> = {
       params.oneOf('omitZeroBalances', ['true', 'false'], () =>
         rejected.invalidValue('omitZeroBalances'),
       ) === 'true',
-    execute: (omitZero, context) => {
-      const info = accountInfo(
-        context.account!,
-        bps(context.venue.makerFeeRate),
-        bps(context.venue.takerFeeRate),
-        context.now,
-      );
-      if (omitZero)
-        info.balances = info.balances.filter(
-          (b) => b.free !== '0.00000000' || b.locked !== '0.00000000',
-        );
-      return info;
-    },
+    execute: (omitZeroBalances, context) =>
+      accountInfo(context.account!, {
+        makerFeeRate: context.venue.makerFeeRate,
+        takerFeeRate: context.venue.takerFeeRate,
+        omitZeroBalances,
+        now: context.now,
+      }),
   }),
 
   'GET /api/v3/myTrades': route({
