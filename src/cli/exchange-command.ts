@@ -6,6 +6,7 @@ import {
   type ExchangeAccountOptions,
 } from '../exchange/index.js';
 import { assetAmount, collect, commaList, integerIn } from './parsers.js';
+import { untilStopSignal } from './signals.js';
 import { UsageError } from './usage-error.js';
 
 interface ExchangeFlags {
@@ -80,15 +81,12 @@ async function runExchange(flags: ExchangeFlags): Promise<void> {
     }
     throw error;
   }
+  const stopped = untilStopSignal();
   console.log(`listening ${exchange.url}`);
   const keys = (flags.apiKey ?? [DEFAULT_ACCOUNT.apiKey]).join(', ');
   console.error(`api keys: ${keys}`);
   console.error(`admin token: ${exchange.adminToken}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await exchange.close();
 }
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { exchangeCommand } from './exchange-command.js';
+import { proxyCommand } from './proxy-command.js';
 import { UsageError } from './usage-error.js';
 
 /** Exit codes: 0 success, 1 a run or SLA failed, 2 bad usage or bad input. */
@@ -13,7 +14,8 @@ function program(): Command {
     .version(packageVersion())
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .addCommand(exchangeCommand().exitOverride());
+    .addCommand(exchangeCommand().exitOverride())
+    .addCommand(proxyCommand().exitOverride());
 }
 
 function packageVersion(): string {

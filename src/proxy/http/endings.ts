@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { after } from '../toxics/sleep.js';
+import type { HttpAction } from '../toxics/toxic.js';
+import { respondInjected } from './answer.js';
+import type { FrontendContext } from './context.js';
+import type { ClientConnection, RequestOutcome } from './outcome.js';
+
+/** Answers, holds or resets a request the upstream never sees. */
+export function endUnforwarded(
+  context: FrontendContext,
+  connection: ClientConnection,
+  res: ServerResponse,
+  outcome: RequestOutcome,
+  action: HttpAction,
+): void {
+  if (action.kind === 'respond') respondInjected(context, res, outcome, action);
+  else if (action.kind === 'hold') hold(context, connection, outcome, action.closeAfterMs);
+  else if (action.kind === 'reset') resetAfter(context, connection, outcome, action.afterMs);
+}
+
+/** Holds, resets or drops a request the upstream has answered; its answer is discarded. */
+export function endForwarded(
+  context: FrontendContext,
+  connection: ClientConnection,
+  outcome: RequestOutcome,
+  response: IncomingMessage,
+  action: HttpAction,
+): void {
+  response.resume();
+  if (action.kind === 'hold') hold(context, connection, outcome, action.closeAfterMs);
+  else if (action.kind === 'reset') resetAfter(context, connection, outcome, action.afterMs);
+  else if (action.kind === 'drop_response') {
+    // Only once the upstream's whole answer is in: the request has surely executed.
+    response.once('close', () => {
+      if (!response.complete) outcome.settle('upstreamError');
+      outcome.settle('reset');
+      context.reset(connection);
+    });
+  }
+}
+
+/**
+ * Leaves the request unanswered. With closeAfterMs 0 it stays open until the
+ * client gives up, and the connection's close handler counts it timed out.
+ */
+function hold(
+  context: FrontendContext,
+  connection: ClientConnection,
+  outcome: RequestOutcome,
+  closeAfterMs: number,
+): void {
+  connection.held = true;
+  if (closeAfterMs <= 0) return;
+  after(closeAfterMs, outcome.signal, () => {
+    outcome.settle('timedOut');
+    context.closeHeld(connection);
+  });
+}
+
+function resetAfter(
+  context: FrontendContext,
+  connection: ClientConnection,
+  outcome: RequestOutcome,
+  afterMs: number,
+): void {
+  after(afterMs, outcome.signal, () => {
+    outcome.settle('reset');
+    context.reset(connection);
+  });
+}

@@ -1,0 +1,181 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { ProxyError, conflict, notFound } from './errors.js';
+import { createHttpFrontend, type HttpFrontend } from './http-frontend.js';
+import { compileMatch } from './match.js';
+import {
+  emptyStats,
+  type ProxySpec,
+  type ProxyStats,
+  type Stream,
+  type ToxicSpec,
+} from './model.js';
+import type { ActiveToxic, ProxyRuntime } from './runtime.js';
+import { parseAddress } from './specs.js';
+import { TcpLink } from './tcp-link.js';
+import { toxicDefinition } from './toxics/registry.js';
+
+/**
+ * One proxy: a listener in front of one upstream, with its toxics and
+ * counters. In tcp mode each connection becomes a TcpLink; in http mode the
+ * http front end reads requests and applies toxics per request.
+ */
+export class Proxy implements ProxyRuntime {
+  readonly stats: ProxyStats = emptyStats();
+  private current: ProxySpec;
+  private toxicSpecs: ToxicSpec[] = [];
+  private active: Record<Stream, ActiveToxic[]> = { upstream: [], downstream: [] };
+  private upstreamAddress: { host: string; port: number };
+  private server: Server | undefined;
+  private readonly links = new Set<TcpLink>();
+  private readonly frontend: HttpFrontend | undefined;
+
+  private constructor(spec: ProxySpec) {
+    this.current = { ...spec };
+    this.upstreamAddress = parseAddress(spec.upstream, 'upstream');
+    this.frontend = spec.mode === 'http' ? createHttpFrontend(this) : undefined;
+  }
+
+  /** A proxy from a validated spec, listening when enabled. */
+  static async create(spec: ProxySpec): Promise<Proxy> {
+    const proxy = new Proxy(spec);
+    if (spec.enabled) await proxy.bind();
+    return proxy;
+  }
+
+  /** The spec, with `listen` showing the port actually bound. */
+  get spec(): ProxySpec {
+    return { ...this.current };
+  }
+
+  toxics(stream: Stream): readonly ActiveToxic[] {
+    return this.active[stream];
+  }
+
+  upstream(): { host: string; port: number } {
+    return this.upstreamAddress;
+  }
+
+  countToxic(name: string, applied: boolean): void {
+    const counter = (this.stats.toxics[name] ??= { evaluated: 0, applied: 0 });
+    counter.evaluated += 1;
+    if (applied) counter.applied += 1;
+  }
+
+  toxicList(): ToxicSpec[] {
+    return this.toxicSpecs.map((toxic) => ({ ...toxic }));
+  }
+
+  /** Applies changes; disabling closes the listener and resets every open connection. */
+  async update(
+    changes: Partial<Pick<ProxySpec, 'listen' | 'upstream' | 'enabled'>>,
+  ): Promise<void> {
+    if (changes.upstream !== undefined) {
+      this.upstreamAddress = parseAddress(changes.upstream, 'upstream');
+      this.current.upstream = changes.upstream;
+    }
+    const rebind = changes.listen !== undefined && changes.listen !== this.current.listen;
+    const enabled = changes.enabled ?? this.current.enabled;
+    if (rebind || !enabled) await this.unbind(enabled ? 'graceful' : 'reset');
+    if (changes.listen !== undefined) this.current.listen = changes.listen;
+    this.current.enabled = enabled;
+    if (enabled && !this.server) await this.bind();
+  }
+
+  addToxic(toxic: ToxicSpec): void {
+    if (this.toxicSpecs.some((t) => t.name === toxic.name)) {
+      throw conflict(`toxic ${toxic.name} already exists on proxy ${this.current.name}`);
+    }
+    this.toxicSpecs.push(toxic);
+    this.rebuild();
+  }
+
+  updateToxic(name: string, toxic: ToxicSpec): void {
+    const index = this.indexOf(name);
+    this.toxicSpecs[index] = toxic;
+    this.rebuild();
+  }
+
+  removeToxic(name: string): void {
+    this.toxicSpecs.splice(this.indexOf(name), 1);
+    this.rebuild();
+  }
+
+  removeAllToxics(): void {
+    this.toxicSpecs = [];
+    this.rebuild();
+  }
+
+  async close(): Promise<void> {
+    this.removeAllToxics();
+    await this.unbind('graceful');
+  }
+
+  private indexOf(name: string): number {
+    const index = this.toxicSpecs.findIndex((t) => t.name === name);
+    if (index < 0) throw notFound(`toxic not found: ${name}`);
+    return index;
+  }
+
+  /** New arrays on every change: links see a different list and rebuild their chains. */
+  private rebuild(): void {
+    const next: Record<Stream, ActiveToxic[]> = { upstream: [], downstream: [] };
+    for (const spec of this.toxicSpecs) {
+      const definition = toxicDefinition(spec.type)!;
+      const match = compileMatch(spec.match);
+      next[spec.stream].push({
+        name: spec.name,
+        type: spec.type,
+        stream: spec.stream,
+        toxicity: spec.toxicity,
+        definition,
+        attributes: spec.attributes,
+        ...(match && { match }),
+      });
+    }
+    this.active = next;
+    for (const link of this.links) link.refreshToxics();
+  }
+
+  private async bind(): Promise<void> {
+    const { host, port } = parseAddress(this.current.listen, 'listen');
+    const server = createServer(
+      { noDelay: true, allowHalfOpen: this.current.mode === 'tcp' },
+      (socket) => this.accept(socket),
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        const message = `proxy ${this.current.name}: cannot listen on ${this.current.listen} (${error.code})`;
+        reject(error.code === 'EADDRINUSE' ? conflict(message) : new ProxyError(message, 400));
+      });
+      server.listen(port, host, () => resolve());
+    });
+    const bound = server.address();
+    if (bound && typeof bound === 'object') {
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      this.current.listen = `${shownHost}:${bound.port}`;
+    }
+    this.server = server;
+  }
+
+  private accept(socket: Socket): void {
+    if (this.frontend) {
+      this.frontend.handle(socket);
+      return;
+    }
+    const link = new TcpLink(this, socket);
+    this.links.add(link);
+    void link.done.then(() => this.links.delete(link));
+  }
+
+  /** Stops listening and closes every connection: gracefully, or with TCP resets ("down"). */
+  private async unbind(how: 'graceful' | 'reset'): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    const closed = server
+      ? new Promise<void>((resolve) => server.close(() => resolve()))
+      : undefined;
+    const links = [...this.links];
+    for (const link of links) link.end(how === 'reset' ? 'reset' : 'closed');
+    await Promise.all([closed, this.frontend?.close(how), ...links.map((link) => link.done)]);
+  }
+}

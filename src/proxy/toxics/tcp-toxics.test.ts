@@ -1,0 +1,208 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  closedWithin,
+  echoServer,
+  receive,
+  tcpClient,
+  tcpServer,
+} from '../../../tests/support/tcp-harness.js';
+import { Proxy } from '../proxy.js';
+import { parseProxySpec, parseToxicSpec } from '../specs.js';
+
+/** Everything a test opens, closed after it. */
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(upstreamPort?: number) {
+  let port = upstreamPort;
+  if (port === undefined) {
+    const echo = await echoServer();
+    cleanups.push(echo.close);
+    port = echo.port;
+  }
+  const proxy = await Proxy.create(
+    parseProxySpec({ name: 'p', listen: '127.0.0.1:0', upstream: `127.0.0.1:${port}` }),
+  );
+  cleanups.push(() => proxy.close());
+  const proxyPort = Number(proxy.spec.listen.split(':')[1]);
+  const client = async () => {
+    const socket = await tcpClient(proxyPort);
+    cleanups.push(() => socket.destroy());
+    return socket;
+  };
+  const toxic = (input: Record<string, unknown>) => proxy.addToxic(parseToxicSpec(input));
+  return { proxy, proxyPort, client, toxic };
+}
+
+const payload = (size: number) => Buffer.alloc(size, 'x');
+
+describe('tcp proxy', () => {
+  it('passes data both ways and counts it', async () => {
+    const { proxy, client } = await setup();
+    const socket = await client();
+    socket.write(payload(1_000_000));
+    const { data } = await receive(socket, 1_000_000);
+    expect(data.length).toBe(1_000_000);
+    expect(proxy.stats.bytes).toEqual({ upstream: 1_000_000, downstream: 1_000_000 });
+    expect(proxy.stats.connections).toMatchObject({ accepted: 1, active: 1 });
+  });
+
+  it('latency delays each direction by what it says', async () => {
+    const { client, toxic } = await setup();
+    toxic({ type: 'latency', stream: 'upstream', attributes: { latency: 60 } });
+    toxic({ type: 'latency', attributes: { latency: 60 } });
+    const socket = await client();
+    const started = performance.now();
+    socket.write('ping');
+    await receive(socket, 4);
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(115);
+    expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it('bandwidth limits throughput to rate KB/s', async () => {
+    const { client, toxic } = await setup();
+    toxic({ type: 'bandwidth', attributes: { rate: 100 } });
+    const socket = await client();
+    const started = performance.now();
+    socket.write(payload(50 * 1024));
+    const { data } = await receive(socket, 50 * 1024);
+    const elapsed = performance.now() - started;
+    expect(data.length).toBe(50 * 1024);
+    // 50 KB at 100 KB/s: half a second, give or take a slice.
+    expect(elapsed).toBeGreaterThanOrEqual(400);
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
+  it('slow_close holds the close back', async () => {
+    const closer = await tcpServer((socket) => socket.end('bye'));
+    cleanups.push(closer.close);
+    const { client, toxic } = await setup(closer.port);
+    toxic({ type: 'slow_close', attributes: { delay: 300 } });
+    const socket = await client();
+    const elapsed = await closedWithin(socket, 5_000);
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+  });
+
+  it('timeout 0 stops data until removed; timeout N closes after N ms', async () => {
+    const { proxy, client, toxic } = await setup();
+    toxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
+    const socket = await client();
+    socket.write('lost');
+    expect((await receive(socket, 4, 300)).data.length).toBe(0);
+    proxy.removeToxic('timeout_upstream');
+    socket.write('back');
+    expect((await receive(socket, 4)).data.toString()).toBe('back');
+    socket.destroy();
+    await closedWithin(socket, 1_000);
+
+    toxic({ type: 'timeout', attributes: { timeout: 200 } });
+    const closing = await client();
+    const elapsed = await closedWithin(closing, 5_000);
+    expect(elapsed).toBeGreaterThanOrEqual(150);
+    expect(proxy.stats.connections.timedOut).toBe(1);
+  });
+
+  it('reset_peer resets the connection, at once or after its timeout', async () => {
+    const { proxy, client, toxic } = await setup();
+    toxic({ type: 'reset_peer', attributes: { timeout: 0 } });
+    const socket = await client();
+    await closedWithin(socket, 5_000);
+    expect(socket.errors.map((e) => e.code)).toContain('ECONNRESET');
+    proxy.removeAllToxics();
+
+    toxic({ type: 'reset_peer', attributes: { timeout: 300 } });
+    const later = await client();
+    later.write('before');
+    expect((await receive(later, 6)).data.toString()).toBe('before');
+    await closedWithin(later, 5_000);
+    expect(later.errors.map((e) => e.code)).toContain('ECONNRESET');
+    expect(proxy.stats.connections.reset).toBe(2);
+  });
+
+  it('slicer cuts data into small pieces', async () => {
+    const { client, toxic } = await setup();
+    toxic({ type: 'slicer', attributes: { average_size: 10, size_variation: 5, delay: 5_000 } });
+    const socket = await client();
+    socket.write(payload(400));
+    const { data, chunks } = await receive(socket, 400);
+    expect(data.length).toBe(400);
+    // 40 slices or so, 5 ms apart; the receiver may still merge a few.
+    expect(chunks).toBeGreaterThanOrEqual(10);
+  });
+
+  it('limit_data closes the connection after the given bytes', async () => {
+    const { client, toxic } = await setup();
+    toxic({ type: 'limit_data', attributes: { bytes: 100 } });
+    const socket = await client();
+    socket.write(payload(500));
+    const { data, closed } = await receive(socket, 500);
+    expect(data.length).toBe(100);
+    expect(closed).toBe(true);
+  });
+
+  it('toxicity is drawn per connection: 0 never applies, 0.5 about half the time', async () => {
+    const { proxy, client, toxic } = await setup();
+    toxic({ type: 'reset_peer', toxicity: 0, attributes: { timeout: 0 } });
+    const spared = await client();
+    spared.write('fine');
+    expect((await receive(spared, 4)).data.toString()).toBe('fine');
+    spared.destroy();
+    await closedWithin(spared, 1_000);
+    proxy.removeAllToxics();
+    // Let the proxy see the close, so only the connections below meet the next toxic.
+    while (proxy.stats.connections.active > 0)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+
+    toxic({ name: 'half', type: 'reset_peer', toxicity: 0.5, attributes: { timeout: 0 } });
+    let resets = 0;
+    for (let i = 0; i < 80; i += 1) {
+      const socket = await client();
+      socket.write('x');
+      // Wait for more than the echo: a spared connection times out open, a reset one closes.
+      const { closed } = await receive(socket, 2, 100);
+      if (closed) resets += 1;
+      socket.destroy();
+    }
+    // Binomial(80, 0.5): mean 40, sd 4.5; these bounds are 4 sd wide.
+    expect(resets).toBeGreaterThanOrEqual(22);
+    expect(resets).toBeLessThanOrEqual(58);
+    expect(proxy.stats.toxics['half']).toEqual({ evaluated: 80, applied: resets });
+  });
+
+  it('a toxic added while a connection is open applies to it', async () => {
+    const { client, toxic } = await setup();
+    const socket = await client();
+    socket.write('one');
+    expect((await receive(socket, 3)).data.toString()).toBe('one');
+    toxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
+    socket.write('two');
+    expect((await receive(socket, 3, 300)).data.length).toBe(0);
+  });
+
+  it('disabled: open connections are reset and new ones refused; enabled again on the same port', async () => {
+    const { proxy, proxyPort, client } = await setup();
+    const open = await client();
+    await proxy.update({ enabled: false });
+    await closedWithin(open, 5_000);
+    const refused = await tcpClient(proxyPort);
+    await closedWithin(refused, 5_000);
+    expect(refused.errors.map((e) => e.code)).toContain('ECONNREFUSED');
+    await proxy.update({ enabled: true });
+    expect(proxy.spec.listen).toBe(`127.0.0.1:${proxyPort}`);
+    const again = await client();
+    again.write('up');
+    expect((await receive(again, 2)).data.toString()).toBe('up');
+  });
+
+  it('counts a connection the upstream refuses', async () => {
+    const gone = await tcpServer(() => undefined);
+    await gone.close();
+    const { proxy, client } = await setup(gone.port);
+    const socket = await client();
+    await closedWithin(socket, 5_000);
+    expect(proxy.stats.connections).toMatchObject({ refused: 1, accepted: 0, active: 0 });
+  });
+});
