@@ -25,6 +25,11 @@ const BENCHMARKS: Readonly<Record<string, RegistryEntry>> = {
     description: 'signed order placement on the exchange CLI vs a raw node:http echo server',
     load: async () => (await import('./exchange.js')).benchmark,
   },
+  proxy: {
+    description:
+      'the fault-injecting proxy (no toxics) vs direct: HTTP throughput, latency, bulk TCP',
+    load: async () => (await import('./proxy.js')).benchmark,
+  },
 };
 
 function usage(): string {

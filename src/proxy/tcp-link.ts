@@ -169,8 +169,8 @@ class Pump {
     };
   }
 
+  // The chain is current: the link refreshes it at connect and whenever the proxy's toxics change.
   private onData(chunk: Buffer): void {
-    this.refresh();
     if (this.chain.length === 0 && this.queuedBytes === 0) {
       this.deliver(chunk);
       return;

@@ -25,12 +25,14 @@ export async function serveRequest(
   const { signal } = outcome;
   const path = pathOf(client.url ?? '/');
   const plan = planRequest(context.runtime, client.method ?? 'GET', path, context.random);
+  const delayed = plan.delays.length > 0;
   if (!forwardsFirst(plan.final)) {
-    await delay(plan.delays, signal);
+    if (delayed) await delay(plan.delays, signal);
     if (!signal.aborted) endUnforwarded(context, connection, res, outcome, plan.final!.action);
     return;
   }
-  await delay(onStream(plan.delays, 'upstream'), signal);
+  // Most requests meet no toxic: skip the delay steps and their microtask turns.
+  if (delayed) await delay(onStream(plan.delays, 'upstream'), signal);
   if (signal.aborted) return;
   const { runtime } = context;
   const result = await forwardRequest(client, {
@@ -44,7 +46,7 @@ export async function serveRequest(
   }
   const { response } = result;
   response.on('error', () => undefined); // reported through 'close' with complete === false
-  await delay(onStream(plan.delays, 'downstream'), signal);
+  if (delayed) await delay(onStream(plan.delays, 'downstream'), signal);
   if (signal.aborted) {
     response.resume(); // the client is gone: drain so the upstream socket can be reused
     return;
