@@ -3,6 +3,7 @@ import type { ProxyStats } from '../model.js';
 
 /** One shared abort reason: building a DOMException per request showed up in profiles. */
 const SETTLED = new Error('request settled');
+
 /** How one request ended; each maps to exactly one counter of ProxyStats.requests. */
 export type RequestEnd =
   'answered' | 'refused' | 'reset' | 'timedOut' | 'injectedStatus' | 'upstreamError';
