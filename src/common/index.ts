@@ -1,2 +1,2 @@
 export { SeededRandom } from './random.js';
-export { isLoopbackAddress } from './net.js';
+export { closeServer, hostPort, isLoopbackAddress, listen } from './net.js';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { amount, type Amount } from './decimal.js';
 import type { HttpRuntime } from './http/handler.js';
-import { closeServer, createHttpServer, listen } from './http/server.js';
+import { closeServer, hostPort, listen } from '../common/index.js';
+import { createHttpServer } from './http/server.js';
 import { LIQUIDITY_DEFAULTS, LiquidityProvider, type LiquidityOptions } from './liquidity.js';
 import { RATE_LIMIT_DEFAULTS, RateLimiter, type RateLimits } from './rate-limiter.js';
 import { DEFAULT_SYMBOLS, symbolSpec } from './symbols.js';
@@ -123,9 +124,8 @@ export async function createExchange(options: ExchangeOptions = {}): Promise<Exc
   };
   if (options.signal?.aborted) await close();
   options.signal?.addEventListener('abort', () => void close(), { once: true });
-  const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `http://${hostPort(host, port)}`,
     host,
     port,
     adminToken,

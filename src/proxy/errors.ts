@@ -19,3 +19,14 @@ export class ProxyError extends Error {
 export const badInput = (message: string) => new ProxyError(message, 400);
 export const notFound = (message: string) => new ProxyError(message, 404);
 export const conflict = (message: string) => new ProxyError(message, 409);
+
+/** A bind failure as the API reports it: 409 when the address is taken, 400 otherwise. */
+export function listenError(
+  error: NodeJS.ErrnoException,
+  address: string,
+  owner?: string,
+): ProxyError {
+  const reason = error.code ?? error.message;
+  const message = `${owner ? `${owner}: ` : ''}cannot listen on ${address} (${reason})`;
+  return new ProxyError(message, error.code === 'EADDRINUSE' ? 409 : 400);
+}

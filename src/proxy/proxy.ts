@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { ProxyError, conflict, notFound } from './errors.js';
+import { closeServer, hostPort, listen } from '../common/index.js';
+import { conflict, listenError, notFound } from './errors.js';
 import { createHttpFrontend, type HttpFrontend } from './http-frontend.js';
 import { compileMatch } from './match.js';
 import {
@@ -23,6 +24,8 @@ export class Proxy implements ProxyRuntime {
   readonly stats: ProxyStats = emptyStats();
   private current: ProxySpec;
   private toxicSpecs: ToxicSpec[] = [];
+  /** Installed toxics by name; an object lives until its toxic is updated or removed, so links keep their stages. */
+  private readonly installed = new Map<string, ActiveToxic>();
   private active: Record<Stream, ActiveToxic[]> = { upstream: [], downstream: [] };
   private upstreamAddress: { host: string; port: number };
   private server: Server | undefined;
@@ -69,39 +72,47 @@ export class Proxy implements ProxyRuntime {
   async update(
     changes: Partial<Pick<ProxySpec, 'listen' | 'upstream' | 'enabled'>>,
   ): Promise<void> {
-    if (changes.upstream !== undefined) {
-      this.upstreamAddress = parseAddress(changes.upstream, 'upstream');
-      this.current.upstream = changes.upstream;
+    const moved = changes.upstream !== undefined && changes.upstream !== this.current.upstream;
+    if (moved) {
+      this.upstreamAddress = parseAddress(changes.upstream!, 'upstream');
+      this.current.upstream = changes.upstream!;
     }
     const rebind = changes.listen !== undefined && changes.listen !== this.current.listen;
     const enabled = changes.enabled ?? this.current.enabled;
-    if (rebind || !enabled) await this.unbind(enabled ? 'graceful' : 'reset');
+    // As in Toxiproxy, a new listen address or upstream restarts the proxy: open links close.
+    if (rebind || moved || !enabled) await this.unbind(enabled ? 'graceful' : 'reset');
     if (changes.listen !== undefined) this.current.listen = changes.listen;
     this.current.enabled = enabled;
     if (enabled && !this.server) await this.bind();
   }
 
   addToxic(toxic: ToxicSpec): void {
-    if (this.toxicSpecs.some((t) => t.name === toxic.name)) {
+    if (this.installed.has(toxic.name)) {
       throw conflict(`toxic ${toxic.name} already exists on proxy ${this.current.name}`);
     }
     this.toxicSpecs.push(toxic);
+    this.installed.set(toxic.name, activate(toxic));
     this.rebuild();
   }
 
+  /** Replaces one toxic: its stages restart on every link; the others are untouched. */
   updateToxic(name: string, toxic: ToxicSpec): void {
     const index = this.indexOf(name);
     this.toxicSpecs[index] = toxic;
+    this.installed.delete(name);
+    this.installed.set(toxic.name, activate(toxic));
     this.rebuild();
   }
 
   removeToxic(name: string): void {
     this.toxicSpecs.splice(this.indexOf(name), 1);
+    this.installed.delete(name);
     this.rebuild();
   }
 
   removeAllToxics(): void {
     this.toxicSpecs = [];
+    this.installed.clear();
     this.rebuild();
   }
 
@@ -116,22 +127,10 @@ export class Proxy implements ProxyRuntime {
     return index;
   }
 
-  /** New arrays on every change: links see a different list and rebuild their chains. */
+  /** New lists on every change, so links notice and rebuild their chains from the same toxic objects. */
   private rebuild(): void {
     const next: Record<Stream, ActiveToxic[]> = { upstream: [], downstream: [] };
-    for (const spec of this.toxicSpecs) {
-      const definition = toxicDefinition(spec.type)!;
-      const match = compileMatch(spec.match);
-      next[spec.stream].push({
-        name: spec.name,
-        type: spec.type,
-        stream: spec.stream,
-        toxicity: spec.toxicity,
-        definition,
-        attributes: spec.attributes,
-        ...(match && { match }),
-      });
-    }
+    for (const spec of this.toxicSpecs) next[spec.stream].push(this.installed.get(spec.name)!);
     this.active = next;
     for (const link of this.links) link.refreshToxics();
   }
@@ -142,18 +141,10 @@ export class Proxy implements ProxyRuntime {
       { noDelay: true, allowHalfOpen: this.current.mode === 'tcp' },
       (socket) => this.accept(socket),
     );
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => {
-        const message = `proxy ${this.current.name}: cannot listen on ${this.current.listen} (${error.code})`;
-        reject(error.code === 'EADDRINUSE' ? conflict(message) : new ProxyError(message, 400));
-      });
-      server.listen(port, host, () => resolve());
+    const bound = await listen(server, host, port).catch((error: NodeJS.ErrnoException) => {
+      throw listenError(error, this.current.listen, `proxy ${this.current.name}`);
     });
-    const bound = server.address();
-    if (bound && typeof bound === 'object') {
-      const shownHost = host.includes(':') ? `[${host}]` : host;
-      this.current.listen = `${shownHost}:${bound.port}`;
-    }
+    this.current.listen = hostPort(host, bound);
     this.server = server;
   }
 
@@ -171,11 +162,23 @@ export class Proxy implements ProxyRuntime {
   private async unbind(how: 'graceful' | 'reset'): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    const closed = server
-      ? new Promise<void>((resolve) => server.close(() => resolve()))
-      : undefined;
+    const closed = server ? closeServer(server) : undefined;
     const links = [...this.links];
     for (const link of links) link.end(how === 'reset' ? 'reset' : 'closed');
     await Promise.all([closed, this.frontend?.close(how), ...links.map((link) => link.done)]);
   }
+}
+
+/** The runtime form of a toxic spec: its definition and compiled matcher. */
+function activate(spec: ToxicSpec): ActiveToxic {
+  const match = compileMatch(spec.match);
+  return {
+    name: spec.name,
+    type: spec.type,
+    stream: spec.stream,
+    toxicity: spec.toxicity,
+    definition: toxicDefinition(spec.type)!,
+    attributes: spec.attributes,
+    ...(match && { match }),
+  };
 }

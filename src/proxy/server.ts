@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { isLoopbackAddress } from '../common/index.js';
+import type { Socket } from 'node:net';
+import { closeServer, hostPort, isLoopbackAddress, listen } from '../common/index.js';
 import { MAX_BODY_BYTES } from './api/body.js';
 import { handleRequest } from './api/handler.js';
 import { ProxyMetrics } from './api/metrics.js';
 import { errorReply, writeReply } from './api/reply.js';
 import type { ApiContext } from './api/route.js';
 import { parsePopulate, ProxyCollection, type ProxyInput } from './collection.js';
-import { badInput, ProxyError } from './errors.js';
+import { badInput, listenError } from './errors.js';
 import type { Proxy } from './proxy.js';
 
 export interface ProxyServerOptions {
@@ -64,13 +64,16 @@ export async function createProxyServer(options: ProxyServerOptions = {}): Promi
     version: packageVersion(),
   };
   const server = createAdminServer(api, options);
-  const port = await listen(server, host, options.port ?? 8474);
+  const wanted = options.port ?? 8474;
+  const port = await listen(server, host, wanted).catch((error: NodeJS.ErrnoException) => {
+    throw listenError(error, hostPort(host, wanted));
+  });
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= collection.close().then(() => closeServer(server)));
   if (options.signal?.aborted) await close();
   options.signal?.addEventListener('abort', () => void close(), { once: true });
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${hostPort(host, port)}`,
     port,
     proxies: collection.proxies,
     populate: async (specs) => {
@@ -118,28 +121,4 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n` +
       `Connection: close\r\n\r\n${payload}`,
   );
-}
-
-/** Binds, turning the usual bind failures into a ProxyError that names the address. */
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const status = error.code === 'EADDRINUSE' ? 409 : 400;
-      reject(
-        new ProxyError(`cannot listen on ${host}:${port} (${error.code ?? error.message})`, status),
-      );
-    });
-    server.listen(port, host, () => {
-      server.removeAllListeners('error');
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

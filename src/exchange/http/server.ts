@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { BinanceError, ErrorCode } from '../errors.js';
 import { handleRequest, type HttpRuntime } from './handler.js';
 import { errorReply, rawErrorResponse, writeReply } from './reply.js';
@@ -87,28 +87,5 @@ function readBody(req: IncomingMessage, done: (body: string | undefined) => void
   // A request that breaks off mid-body is answered by Node itself (see answerClientError).
   req.on('error', () => {
     finished = true;
-  });
-}
-
-/** Listens and resolves with the port actually bound. */
-export function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** Stops accepting, drops idle and active connections, resolves once closed. */
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    server.close(() => resolve());
-    server.closeAllConnections();
   });
 }

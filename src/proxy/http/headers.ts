@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { hostPort } from '../../common/index.js';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the
@@ -45,8 +46,7 @@ export function upstreamRequestHeaders(
   target: { host: string; port: number },
 ): OutgoingHttpHeaders {
   const copy = endToEndHeaders(headers);
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  copy.host = `${host}:${target.port}`;
+  copy.host = hostPort(target.host, target.port);
   if (headers['transfer-encoding'] !== undefined && headers['content-length'] === undefined) {
     copy['transfer-encoding'] = 'chunked';
   }

@@ -51,6 +51,11 @@ export async function serveRequest(
     response.resume(); // the client is gone: drain so the upstream socket can be reused
     return;
   }
+  // The upstream broke off while the answer waited in a delay: its close has already passed.
+  if (response.destroyed && !response.complete) {
+    badGateway(context, res, outcome, 'upstreamError');
+    return;
+  }
   if (plan.final) endForwarded(context, connection, outcome, response, plan.final.action);
   else deliver(context, res, outcome, response);
 }

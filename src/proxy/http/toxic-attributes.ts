@@ -1,8 +1,5 @@
 import { ToxicAttributeError } from '../toxics/toxic.js';
 
-/** Longer timers overflow Node's 32-bit timer and fire at once; a day is plenty for a chaos run. */
-export const MAX_HTTP_DELAY_MS = 24 * 60 * 60 * 1000;
-
 /**
  * Throws for attribute names an http toxic does not know, so a typo such as
  * `{"lateny": 500}` is refused instead of silently injecting nothing.

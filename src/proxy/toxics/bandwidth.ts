@@ -1,8 +1,8 @@
-import { sleep } from './sleep.js';
+import { Pacer } from './pacer.js';
 import { nonNegative, type ToxicDefinition } from './toxic.js';
 
 interface BandwidthAttributes {
-  /** KB/s (1 KB = 1024 bytes); 0 lets data through unthrottled. */
+  /** KB/s, with Toxiproxy's KB of 1000 bytes; 0 lets data through unthrottled. */
   rate: number;
 }
 
@@ -10,8 +10,9 @@ interface BandwidthAttributes {
 const SLICE_MS = 100;
 
 /**
- * Toxiproxy's `bandwidth`: limits throughput to rate KB/s by sending each
- * chunk in 100 ms slices, each as large as the rate allows.
+ * Toxiproxy's `bandwidth`: limits throughput to rate KB/s, sending large
+ * chunks in 100 ms slices. Removing the toxic lets what it holds go at once:
+ * no data is dropped.
  */
 export const bandwidth: ToxicDefinition<BandwidthAttributes> = {
   type: 'bandwidth',
@@ -20,19 +21,19 @@ export const bandwidth: ToxicDefinition<BandwidthAttributes> = {
   defaults: { rate: 0 },
   parse: (attributes) => ({ rate: nonNegative(attributes, 'rate') }),
   tcp: ({ rate }, link) => {
-    const bytesPerSlice = Math.max(1, Math.floor((rate * 1024 * SLICE_MS) / 1000));
+    const bytesPerMs = rate; // rate KB/s × 1000 bytes ÷ 1000 ms
+    const sliceBytes = Math.max(1, Math.floor(bytesPerMs * SLICE_MS));
+    const pacer = new Pacer(link.signal);
     return {
       async onChunk(chunk, _arrivedAtMs, push) {
-        if (rate === 0) return push(chunk);
-        for (
-          let offset = 0;
-          offset < chunk.length && !link.signal.aborted;
-          offset += bytesPerSlice
-        ) {
-          const piece = chunk.subarray(offset, offset + bytesPerSlice);
-          await sleep((piece.length / bytesPerSlice) * SLICE_MS, link.signal);
+        let offset = 0;
+        while (rate > 0 && offset < chunk.length && !link.signal.aborted) {
+          const piece = chunk.subarray(offset, offset + sliceBytes);
+          await pacer.wait(piece.length / bytesPerMs);
           push(piece);
+          offset += piece.length;
         }
+        if (offset < chunk.length) push(chunk.subarray(offset));
       },
     };
   },

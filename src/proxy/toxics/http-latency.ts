@@ -1,5 +1,6 @@
-import { MAX_HTTP_DELAY_MS, refuseUnknown } from '../http/toxic-attributes.js';
-import { nonNegative, type ToxicDefinition } from './toxic.js';
+import { refuseUnknown } from '../http/toxic-attributes.js';
+import { delayMs } from './latency.js';
+import { MAX_DELAY_MS, nonNegative, type ToxicDefinition } from './toxic.js';
 
 interface HttpLatencyAttributes {
   /** Added delay per request, ms; default 0. */
@@ -23,12 +24,9 @@ export const httpLatency: ToxicDefinition<HttpLatencyAttributes> = {
   parse: (attributes) => {
     refuseUnknown(attributes, KNOWN, 'http_latency');
     return {
-      latency: nonNegative(attributes, 'latency', MAX_HTTP_DELAY_MS),
-      jitter: nonNegative(attributes, 'jitter', MAX_HTTP_DELAY_MS),
+      latency: nonNegative(attributes, 'latency', MAX_DELAY_MS),
+      jitter: nonNegative(attributes, 'jitter', MAX_DELAY_MS),
     };
   },
-  http: (attributes, random) => ({
-    kind: 'delay',
-    ms: Math.max(0, attributes.latency + (random() * 2 - 1) * attributes.jitter),
-  }),
+  http: (attributes, random) => ({ kind: 'delay', ms: delayMs(attributes, random) }),
 };

@@ -1,5 +1,5 @@
-import { MAX_HTTP_DELAY_MS, refuseUnknown } from '../http/toxic-attributes.js';
-import { nonNegative, type ToxicDefinition } from './toxic.js';
+import { refuseUnknown } from '../http/toxic-attributes.js';
+import { MAX_DELAY_MS, nonNegative, type ToxicDefinition } from './toxic.js';
 
 interface HttpTimeoutAttributes {
   /** Close the client connection (FIN) after this long, ms; 0 holds until the client gives up. Default 0. */
@@ -21,7 +21,7 @@ export const httpTimeout: ToxicDefinition<HttpTimeoutAttributes> = {
   defaults: { timeout: 0 },
   parse: (attributes) => {
     refuseUnknown(attributes, KNOWN, 'http_timeout');
-    return { timeout: nonNegative(attributes, 'timeout', MAX_HTTP_DELAY_MS) };
+    return { timeout: nonNegative(attributes, 'timeout', MAX_DELAY_MS) };
   },
   http: (attributes) => ({ kind: 'hold', closeAfterMs: attributes.timeout }),
 };

@@ -1,15 +1,15 @@
 import { sleep } from './sleep.js';
-import { nonNegative, type ToxicDefinition } from './toxic.js';
+import { MAX_DELAY_MS, nonNegative, type ToxicDefinition } from './toxic.js';
 
-interface LatencyAttributes {
+export interface LatencyAttributes {
   /** Added delay, ms. */
   latency: number;
   /** Uniform random variation of the delay, ± ms. */
   jitter: number;
 }
 
-/** A delay ± jitter, never negative. */
-function delayMs(attributes: LatencyAttributes, random: () => number): number {
+/** A delay ± uniform jitter, never negative (shared with http_latency). */
+export function delayMs(attributes: LatencyAttributes, random: () => number): number {
   return Math.max(0, attributes.latency + (random() * 2 - 1) * attributes.jitter);
 }
 
@@ -24,8 +24,8 @@ export const latency: ToxicDefinition<LatencyAttributes> = {
   modes: ['tcp', 'http'],
   defaults: { latency: 0, jitter: 0 },
   parse: (attributes) => ({
-    latency: nonNegative(attributes, 'latency'),
-    jitter: nonNegative(attributes, 'jitter'),
+    latency: nonNegative(attributes, 'latency', MAX_DELAY_MS),
+    jitter: nonNegative(attributes, 'jitter', MAX_DELAY_MS),
   }),
   tcp: (attributes, link) => ({
     async onChunk(chunk, arrivedAtMs, push) {

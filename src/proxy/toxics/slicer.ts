@@ -1,4 +1,4 @@
-import { sleep } from './sleep.js';
+import { Pacer } from './pacer.js';
 import { nonNegative, ToxicAttributeError, type ToxicDefinition } from './toxic.js';
 
 interface SlicerAttributes {
@@ -30,17 +30,21 @@ export const slicer: ToxicDefinition<SlicerAttributes> = {
     }
     return parsed;
   },
-  tcp: (attributes, link) => ({
-    async onChunk(chunk, _arrivedAtMs, push) {
-      if (attributes.average_size === 0) return push(chunk);
-      let offset = 0;
-      while (offset < chunk.length && !link.signal.aborted) {
-        const variation = Math.round((link.random() * 2 - 1) * attributes.size_variation);
-        const size = Math.max(1, Math.floor(attributes.average_size + variation));
-        push(chunk.subarray(offset, offset + size));
-        offset += size;
-        if (offset < chunk.length) await sleep(attributes.delay / 1000, link.signal);
-      }
-    },
-  }),
+  tcp: (attributes, link) => {
+    const pacer = new Pacer(link.signal);
+    return {
+      async onChunk(chunk, _arrivedAtMs, push) {
+        let offset = 0;
+        while (attributes.average_size > 0 && offset < chunk.length && !link.signal.aborted) {
+          const variation = Math.round((link.random() * 2 - 1) * attributes.size_variation);
+          const size = Math.max(1, Math.floor(attributes.average_size + variation));
+          push(chunk.subarray(offset, offset + size));
+          offset += size;
+          if (offset < chunk.length) await pacer.wait(attributes.delay / 1000);
+        }
+        // Removed mid-chunk: the rest goes on whole; no data is dropped.
+        if (offset < chunk.length) push(chunk.subarray(offset));
+      },
+    };
+  },
 };

@@ -1,5 +1,5 @@
 import { sleep } from './sleep.js';
-import { nonNegative, type ToxicDefinition } from './toxic.js';
+import { MAX_DELAY_MS, nonNegative, type ToxicDefinition } from './toxic.js';
 
 interface SlowCloseAttributes {
   /** How long the close is held back, ms. */
@@ -12,7 +12,7 @@ export const slowClose: ToxicDefinition<SlowCloseAttributes> = {
   description: 'delay the connection close by delay milliseconds',
   modes: ['tcp'],
   defaults: { delay: 0 },
-  parse: (attributes) => ({ delay: nonNegative(attributes, 'delay') }),
+  parse: (attributes) => ({ delay: nonNegative(attributes, 'delay', MAX_DELAY_MS) }),
   tcp: ({ delay }, link) => ({
     onChunk: (chunk, _arrivedAtMs, push) => push(chunk),
     onEnd: () => sleep(delay, link.signal),

@@ -86,40 +86,95 @@ describe('tcp proxy', () => {
     expect(elapsed).toBeGreaterThanOrEqual(250);
   });
 
-  it('timeout 0 stops data until removed; timeout N closes after N ms', async () => {
+  it('timeout 0 stops data and closes the connection when removed; timeout N closes after N ms', async () => {
     const { proxy, client, toxic } = await setup();
     toxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
     const socket = await client();
     socket.write('lost');
     expect((await receive(socket, 4, 300)).data.length).toBe(0);
+    // As in Toxiproxy, the connections a timeout held are closed when it goes.
     proxy.removeToxic('timeout_upstream');
-    socket.write('back');
-    expect((await receive(socket, 4)).data.toString()).toBe('back');
-    socket.destroy();
-    await closedWithin(socket, 1_000);
+    await closedWithin(socket, 5_000);
+    expect(proxy.stats.connections.timedOut).toBe(1);
 
     toxic({ type: 'timeout', attributes: { timeout: 200 } });
     const closing = await client();
     const elapsed = await closedWithin(closing, 5_000);
     expect(elapsed).toBeGreaterThanOrEqual(150);
-    expect(proxy.stats.connections.timedOut).toBe(1);
+    expect(proxy.stats.connections.timedOut).toBe(2);
   });
 
-  it('reset_peer resets the connection, at once or after its timeout', async () => {
+  it('counts a connection a timeout held as timed out when the client gives up', async () => {
+    const { proxy, client, toxic } = await setup();
+    toxic({ type: 'timeout', attributes: { timeout: 0 } });
+    const socket = await client();
+    socket.write('anyone?');
+    await receive(socket, 7, 100);
+    socket.destroy();
+    while (proxy.stats.connections.active > 0)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(proxy.stats.connections).toMatchObject({ timedOut: 1, reset: 0 });
+  });
+
+  it('reset_peer drops the first data and resets, at once or after its timeout', async () => {
     const { proxy, client, toxic } = await setup();
     toxic({ type: 'reset_peer', attributes: { timeout: 0 } });
     const socket = await client();
+    socket.write('x');
     await closedWithin(socket, 5_000);
     expect(socket.errors.map((e) => e.code)).toContain('ECONNRESET');
     proxy.removeAllToxics();
 
     toxic({ type: 'reset_peer', attributes: { timeout: 300 } });
     const later = await client();
+    const started = performance.now();
     later.write('before');
-    expect((await receive(later, 6)).data.toString()).toBe('before');
+    const { data } = await receive(later, 6, 5_000);
+    expect(data.length).toBe(0);
     await closedWithin(later, 5_000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
     expect(later.errors.map((e) => e.code)).toContain('ECONNRESET');
     expect(proxy.stats.connections.reset).toBe(2);
+  });
+
+  it('keeps every byte, in order, through stacked toxics changed mid-stream', async () => {
+    const { proxy, client, toxic } = await setup();
+    toxic({ type: 'latency', stream: 'upstream', attributes: { latency: 5 } });
+    toxic({ type: 'slicer', attributes: { average_size: 4096, size_variation: 1024, delay: 200 } });
+    toxic({ type: 'bandwidth', attributes: { rate: 20_000 } });
+    const socket = await client();
+    const sent = Buffer.from(Array.from({ length: 2_000_000 }, (_, i) => i % 251));
+    const received = receive(socket, sent.length, 20_000);
+    socket.write(sent);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    proxy.removeToxic('bandwidth_downstream');
+    toxic({ name: 'more', type: 'latency', attributes: { latency: 1 } });
+    const { data } = await received;
+    expect(data.length).toBe(sent.length);
+    expect(data.equals(sent)).toBe(true);
+  });
+
+  it('delivers an answer still inside a toxic after both sides closed', async () => {
+    const { client, toxic } = await setup();
+    toxic({ type: 'latency', attributes: { latency: 100 } });
+    const socket = await client();
+    const received = receive(socket, 100_000);
+    socket.end(payload(100_000));
+    const { data } = await received;
+    expect(data.length).toBe(100_000);
+  });
+
+  it('changing one toxic leaves the others on open links alone', async () => {
+    const { proxy, client, toxic } = await setup();
+    toxic({ name: 'hold', type: 'timeout', attributes: { timeout: 600 } });
+    const socket = await client();
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    toxic({ name: 'unrelated', type: 'latency', stream: 'upstream', attributes: { latency: 1 } });
+    await closedWithin(socket, 5_000);
+    // Still the first timer: a restarted one would close at 900 ms or later.
+    expect(performance.now() - started).toBeLessThan(850);
+    expect(proxy.stats.toxics['hold']).toEqual({ evaluated: 1, applied: 1 });
   });
 
   it('slicer cuts data into small pieces', async () => {

@@ -46,6 +46,8 @@ export interface TcpStage {
   onChunk(chunk: Buffer, arrivedAtMs: number, push: (piece: Buffer) => void): void | Promise<void>;
   /** The sender finished (FIN); resolves when the end may pass on. */
   onEnd?(): void | Promise<void>;
+  /** A stage that holds the connection (timeout): the link counts as timed out, and closes when it goes. */
+  holdsConnection?: boolean;
 }
 
 /** What an http-mode toxic does to one request. */
@@ -62,6 +64,9 @@ export type HttpAction =
   | { kind: 'drop_response' }
   /** Nothing to do for this request. */
   | { kind: 'pass' };
+
+/** Longest delay a toxic takes, ms: Node timers past 2^31 - 1 ms fire at once. */
+export const MAX_DELAY_MS = 24 * 60 * 60 * 1000;
 
 /** Reads a non-negative number attribute (Toxiproxy sends integers; fractions are accepted). */
 export function nonNegative(
