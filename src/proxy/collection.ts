@@ -100,6 +100,9 @@ function assertFits(mode: ProxyMode, toxic: ToxicSpec, proxy: string): void {
  * bind the same port.
  */
 export class ProxyCollection {
+  /** @param allowRemote let proxies listen on non-loopback addresses (default false). */
+  constructor(private readonly allowRemote = false) {}
+
   readonly #proxies = new Map<string, Proxy>();
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -200,7 +203,7 @@ export class ProxyCollection {
   }
 
   async #start(entry: ProxyEntry): Promise<Proxy> {
-    const proxy = await Proxy.create(entry.spec);
+    const proxy = await Proxy.create(entry.spec, { allowRemote: this.allowRemote });
     try {
       for (const toxic of entry.toxics ?? []) installToxic(proxy, toxic);
     } catch (error) {

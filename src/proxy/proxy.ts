@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { closeServer, hostPort, listen } from '../common/index.js';
-import { conflict, listenError, notFound } from './errors.js';
+import { closeServer, hostPort, isLoopbackAddress, listen } from '../common/index.js';
+import { badInput, conflict, listenError, notFound } from './errors.js';
 import { createHttpFrontend, type HttpFrontend } from './http-frontend.js';
 import { compileMatch } from './match.js';
 import {
@@ -32,15 +32,21 @@ export class Proxy implements ProxyRuntime {
   private readonly links = new Set<TcpLink>();
   private readonly frontend: HttpFrontend | undefined;
 
-  private constructor(spec: ProxySpec) {
+  private constructor(
+    spec: ProxySpec,
+    private readonly allowRemote: boolean,
+  ) {
     this.current = { ...spec };
     this.upstreamAddress = parseAddress(spec.upstream, 'upstream');
     this.frontend = spec.mode === 'http' ? createHttpFrontend(this) : undefined;
   }
 
-  /** A proxy from a validated spec, listening when enabled. */
-  static async create(spec: ProxySpec): Promise<Proxy> {
-    const proxy = new Proxy(spec);
+  /**
+   * A proxy from a validated spec, listening when enabled. It listens on
+   * loopback only unless allowRemote: anyone who reaches it reaches its upstream.
+   */
+  static async create(spec: ProxySpec, options: { allowRemote?: boolean } = {}): Promise<Proxy> {
+    const proxy = new Proxy(spec, options.allowRemote ?? false);
     if (spec.enabled) await proxy.bind();
     return proxy;
   }
@@ -137,6 +143,11 @@ export class Proxy implements ProxyRuntime {
 
   private async bind(): Promise<void> {
     const { host, port } = parseAddress(this.current.listen, 'listen');
+    if (!this.allowRemote && !isLoopbackAddress(host)) {
+      throw badInput(
+        `proxy ${this.current.name}: listen ${this.current.listen} is not loopback; allow remote to do that`,
+      );
+    }
     const server = createServer(
       { noDelay: true, allowHalfOpen: this.current.mode === 'tcp' },
       (socket) => this.accept(socket),

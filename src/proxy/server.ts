@@ -57,7 +57,7 @@ export async function createProxyServer(options: ProxyServerOptions = {}): Promi
         'anyone who reaches it can reroute traffic; pass allowRemote (--allow-remote) to do it anyway',
     );
   }
-  const collection = new ProxyCollection();
+  const collection = new ProxyCollection(options.allowRemote);
   const api: ApiContext = {
     collection,
     metrics: new ProxyMetrics(() => collection.proxies),

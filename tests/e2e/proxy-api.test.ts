@@ -141,6 +141,16 @@ describe('proxy routes', () => {
     expect(server.proxies.size).toBe(0);
   });
 
+  it('refuses a proxy listening beyond loopback unless remote access is allowed', async () => {
+    const remote = await call('POST', '/proxies', {
+      name: 'open',
+      listen: '0.0.0.0:0',
+      upstream: echoAddress,
+    });
+    expectError(remote, 400, /not loopback/);
+    expect(server.proxies.has('open')).toBe(false);
+  });
+
   it('answers 404 for an unknown proxy on every proxy route', async () => {
     for (const [method, path] of [
       ['GET', '/proxies/ghost'],
