@@ -9,9 +9,7 @@
  * stdout line and exits 0 on SIGTERM or SIGINT.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-const HOST = '127.0.0.1';
+import { serveUntilSignal } from './lib/serve-child.js';
 
 /** Same keep-alive timeout as the exchange, so idle connections live equally long. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -30,18 +28,4 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-function main(): void {
-  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, answer);
-  server.listen(0, HOST, () => {
-    const { port } = server.address() as AddressInfo;
-    console.log(`listening http://${HOST}:${port}`);
-  });
-  const stop = (): void => {
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-main();
+serveUntilSignal(createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, answer));

@@ -9,10 +9,10 @@
  * Prints `listening http://HOST:PORT` as its first stdout line and exits 0 on
  * SIGTERM or SIGINT, like the other benchmark children.
  */
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { serveUntilSignal } from './lib/serve-child.js';
 import { parseArgs } from 'node:util';
 
-const HOST = '127.0.0.1';
 const EXIT_USAGE = 2;
 
 function upstreamOf(argv: string[]): { host: string; port: number } | undefined {
@@ -35,30 +35,15 @@ function main(): void {
     console.error('usage: proxy-relay.ts --upstream 127.0.0.1:PORT');
     process.exit(EXIT_USAGE);
   }
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  };
   const server = createServer({ noDelay: true }, (client) => {
-    const server = connect({ ...upstream, noDelay: true });
-    track(client);
-    track(server);
-    client.pipe(server);
-    server.pipe(client);
-    client.on('error', () => server.destroy());
-    server.on('error', () => client.destroy());
+    const upstreamSocket = connect({ ...upstream, noDelay: true });
+    client.pipe(upstreamSocket);
+    upstreamSocket.pipe(client);
+    client.on('error', () => upstreamSocket.destroy());
+    upstreamSocket.on('error', () => client.destroy());
+    client.once('close', () => upstreamSocket.destroy());
   });
-  server.listen(0, HOST, () => {
-    const { port } = server.address() as AddressInfo;
-    console.log(`listening http://${HOST}:${port}`);
-  });
-  const stop = (): void => {
-    server.close(() => process.exit(0));
-    for (const socket of sockets) socket.destroy();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  serveUntilSignal(server);
 }
 
 main();

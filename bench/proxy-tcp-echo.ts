@@ -9,29 +9,12 @@
  * the shared start-up contract: it speaks no HTTP) and exits 0 on SIGTERM or
  * SIGINT.
  */
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer } from 'node:net';
+import { serveUntilSignal } from './lib/serve-child.js';
 
-const HOST = '127.0.0.1';
-
-function main(): void {
-  const sockets = new Set<Socket>();
-  const server = createServer({ noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    // pipe() pauses reading while the write side is full; the client's end() ends ours.
-    socket.pipe(socket);
-  });
-  server.listen(0, HOST, () => {
-    const { port } = server.address() as AddressInfo;
-    console.log(`listening http://${HOST}:${port}`);
-  });
-  const stop = (): void => {
-    server.close(() => process.exit(0));
-    for (const socket of sockets) socket.destroy();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-main();
+const server = createServer({ noDelay: true }, (socket) => {
+  socket.on('error', () => socket.destroy());
+  // pipe() pauses reading while the write side is full; the client's end() ends ours.
+  socket.pipe(socket);
+});
+serveUntilSignal(server);

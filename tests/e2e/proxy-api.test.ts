@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { connect, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createProxyServer, type ProxyServer } from '../../src/proxy/index.js';
+import { echoRoundTrip } from '../support/tcp-harness.js';
 
 /**
  * The admin API over a real socket: every route, Toxiproxy's status codes and
@@ -49,30 +50,6 @@ function expectError(answer: Answer, status: number, message?: RegExp): void {
   expect(answer.status).toBe(status);
   expect(answer.body).toEqual({ error: expect.any(String), status });
   if (message) expect((answer.body as { error: string }).error).toMatch(message);
-}
-
-/**
- * Sends bytes through the proxy to the echo server and resolves with what
- * came back. It closes only once the echo is complete: a half-close (FIN
- * before the answer) is not what this test is about.
- */
-async function roundTrip(listen: string, payload: string): Promise<string> {
-  const [host, port] = splitAddress(listen);
-  const socket = connect(port, host);
-  socket.setTimeout(HANG_GUARD_MS, () => socket.destroy(new Error('echo round trip hung')));
-  await once(socket, 'connect');
-  socket.write(payload);
-  let received = '';
-  for await (const chunk of socket) {
-    received += String(chunk);
-    if (received.length >= payload.length) socket.end();
-  }
-  return received;
-}
-
-function splitAddress(address: string): [string, number] {
-  const index = address.lastIndexOf(':');
-  return [address.slice(0, index), Number(address.slice(index + 1))];
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
@@ -172,14 +149,14 @@ describe('proxy routes', () => {
   it('updates by POST or PATCH: disabling refuses connections, enabling restores them', async () => {
     const created = (await call('POST', '/proxies', { name: 'ex', upstream: echoAddress }))
       .body as { listen: string };
-    expect(await roundTrip(created.listen, 'ping')).toBe('ping');
+    expect(await echoRoundTrip(created.listen, 'ping')).toBe('ping');
     const disabled = await call('PATCH', '/proxies/ex', { enabled: false });
     expect(disabled.status).toBe(200);
     expect(disabled.body).toMatchObject({ name: 'ex', enabled: false, listen: created.listen });
-    await expect(roundTrip(created.listen, 'ping')).rejects.toThrow(/ECONNREFUSED/);
+    await expect(echoRoundTrip(created.listen, 'ping')).rejects.toThrow(/ECONNREFUSED/);
     const enabled = await call('POST', '/proxies/ex', { enabled: true, name: 'ignored' });
     expect(enabled.body).toMatchObject({ name: 'ex', enabled: true, listen: created.listen });
-    expect(await roundTrip(created.listen, 'pong')).toBe('pong');
+    expect(await echoRoundTrip(created.listen, 'pong')).toBe('pong');
     const moved = await call('PATCH', '/proxies/ex', { upstream: '127.0.0.1:1' });
     expect(moved.body).toMatchObject({ upstream: '127.0.0.1:1', listen: created.listen });
     expectError(await call('PATCH', '/proxies/ex', { enabled: 1 }), 400);
@@ -193,7 +170,7 @@ describe('proxy routes', () => {
     const deleted = await call('DELETE', '/proxies/gone');
     expect(deleted.status).toBe(204);
     expect(deleted.text).toBe('');
-    await expect(roundTrip(listen, 'x')).rejects.toThrow(/ECONNREFUSED/);
+    await expect(echoRoundTrip(listen, 'x')).rejects.toThrow(/ECONNREFUSED/);
     expectError(await call('DELETE', '/proxies/gone'), 404);
   });
 });
@@ -360,8 +337,8 @@ describe('stats and metrics', () => {
     const { listen } = (await call('POST', '/proxies', { name: 'echo', upstream: echoAddress }))
       .body as { listen: string };
     await call('POST', '/proxies/echo/toxics', { type: 'latency', attributes: { latency: 1 } });
-    expect(await roundTrip(listen, 'hello')).toBe('hello');
-    expect(await roundTrip(listen, 'world!')).toBe('world!');
+    expect(await echoRoundTrip(listen, 'hello')).toBe('hello');
+    expect(await echoRoundTrip(listen, 'world!')).toBe('world!');
     let stats: Record<string, Record<string, unknown>> = {};
     await waitFor(async () => {
       stats = (await call('GET', '/proxies/echo/stats')).body as typeof stats;
@@ -449,6 +426,6 @@ describe('routing and guards', () => {
     controller.abort();
     await aborted.close();
     await expect(fetch(aborted.url + '/version')).rejects.toThrow();
-    await expect(roundTrip(listen, 'x')).rejects.toThrow(/ECONNREFUSED/);
+    await expect(echoRoundTrip(listen, 'x')).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyClient } from '../../src/proxy/index.js';
 import { runCli, startCli } from '../support/cli.js';
+import { echoRoundTrip } from '../support/tcp-harness.js';
 
 /** `n1v1 proxy` as a user runs it: the built CLI in a child process. */
 
@@ -31,20 +32,6 @@ async function writeConfig(name: string, content: unknown): Promise<string> {
   const file = join(dir, name);
   await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
-}
-
-/** Opens a connection through the proxy and resolves with the echo. */
-async function roundTrip(listen: string, payload = 'ping'): Promise<string> {
-  const index = listen.lastIndexOf(':');
-  const socket = connect(Number(listen.slice(index + 1)), listen.slice(0, index));
-  socket.setTimeout(HANG_GUARD_MS, () => socket.destroy(new Error('round trip hung')));
-  socket.write(payload);
-  let received = '';
-  for await (const chunk of socket) {
-    received += String(chunk);
-    if (received.length >= payload.length) socket.end();
-  }
-  return received;
 }
 
 describe('n1v1 proxy', () => {
@@ -82,7 +69,7 @@ describe('n1v1 proxy', () => {
       const proxy = await client.getProxy('exchange', AbortSignal.timeout(HANG_GUARD_MS));
       listen = proxy.listen;
       expect(proxy.toxics).toEqual([expect.objectContaining({ name: 'latency_downstream' })]);
-      expect(await roundTrip(listen)).toBe('ping');
+      expect(await echoRoundTrip(listen)).toBe('ping');
       await expect(new ProxyClient(firstLine.split(' ')[1]!).proxies()).rejects.toMatchObject({
         status: 401,
       });
@@ -91,7 +78,7 @@ describe('n1v1 proxy', () => {
     }
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-    await expect(roundTrip(listen)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(echoRoundTrip(listen)).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('exits 0 on SIGINT too', async () => {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { connect, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import {
   Proxy as ToxiproxyProxy,
   Toxic,
@@ -8,6 +8,7 @@ import {
   type ICreateToxicBody,
 } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { echoRoundTrip } from '../support/tcp-harness.js';
 import {
   createProxyServer,
   ProxyApiError,
@@ -151,21 +152,6 @@ afterAll(async () => {
   echo.close();
 });
 
-/** Round trip through the proxy; resolves with the echo and how long it took. */
-async function roundTrip(listen: string, payload = 'ping'): Promise<{ echo: string; ms: number }> {
-  const index = listen.lastIndexOf(':');
-  const started = performance.now();
-  const socket = connect(Number(listen.slice(index + 1)), listen.slice(0, index));
-  socket.setTimeout(HANG_GUARD_MS, () => socket.destroy(new Error('round trip hung')));
-  socket.write(payload);
-  let received = '';
-  for await (const chunk of socket) {
-    received += String(chunk);
-    if (received.length >= payload.length) socket.end();
-  }
-  return { echo: received, ms: performance.now() - started };
-}
-
 async function rejectionStatus(driver: AdminDriver, call: Promise<unknown>): Promise<number> {
   const error = await call.then(
     () => undefined,
@@ -195,7 +181,7 @@ describe.each([
     expect(proxy).toMatchObject({ name, upstream, enabled: true });
     expect(proxy.listen).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
     expect(await driver.proxyNames()).toContain(name);
-    expect((await roundTrip(proxy.listen)).echo).toBe('ping');
+    expect(await echoRoundTrip(proxy.listen)).toBe('ping');
     expect(await rejectionStatus(driver, driver.createProxy(name, upstream))).toBe(409);
   });
 
@@ -210,7 +196,9 @@ describe.each([
     });
     expect(await driver.getToxic(name, 'latency_downstream')).toEqual(added);
     const { listen } = (await server.proxies.get(name)!).spec;
-    expect((await roundTrip(listen)).ms).toBeGreaterThanOrEqual(120);
+    const started = performance.now();
+    await echoRoundTrip(listen);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(120);
     const updated = await driver.updateToxic(name, 'latency_downstream', {
       attributes: { latency: 0 },
     });
@@ -236,9 +224,9 @@ describe.each([
   it('disables and enables a proxy', async () => {
     const { listen } = server.proxies.get(name)!.spec;
     expect(await driver.setEnabled(name, false)).toMatchObject({ enabled: false, listen });
-    await expect(roundTrip(listen)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(echoRoundTrip(listen)).rejects.toThrow(/ECONNREFUSED/);
     expect(await driver.setEnabled(name, true)).toMatchObject({ enabled: true, listen });
-    expect((await roundTrip(listen)).echo).toBe('ping');
+    expect(await echoRoundTrip(listen)).toBe('ping');
   });
 
   it('populates, then reset removes every toxic and re-enables every proxy', async () => {
@@ -265,7 +253,7 @@ describe('ProxyClient beyond Toxiproxy', () => {
     try {
       const client = new ProxyClient(guarded.url, { token: 't0ken' });
       const proxy = await client.createProxy({ name: 's', upstream });
-      expect((await roundTrip(proxy.listen)).echo).toBe('ping');
+      expect(await echoRoundTrip(proxy.listen)).toBe('ping');
       const stats = await client.stats('s');
       expect(stats.connections.accepted).toBe(1);
       expect(await client.metrics()).toContain('n1v1_proxy_connections_total{proxy="s"');

@@ -91,3 +91,25 @@ export async function closedWithin(socket: Socket, timeoutMs: number): Promise<n
   });
   return performance.now() - started;
 }
+
+/**
+ * Sends `payload` to a "host:port" echo (through a proxy, typically) and
+ * resolves with what came back; rejects on a refused or broken connection.
+ * It closes only once the echo is complete.
+ */
+export async function echoRoundTrip(
+  listen: string,
+  payload = 'ping',
+  timeoutMs = 5_000,
+): Promise<string> {
+  const index = listen.lastIndexOf(':');
+  const socket = connect(Number(listen.slice(index + 1)), listen.slice(0, index));
+  socket.setTimeout(timeoutMs, () => socket.destroy(new Error('echo round trip hung')));
+  socket.write(payload);
+  let received = '';
+  for await (const chunk of socket) {
+    received += String(chunk);
+    if (received.length >= payload.length) socket.end();
+  }
+  return received;
+}
