@@ -1,2 +1,3 @@
-export { SeededRandom } from './random.js';
+export { isJsonObject } from './json.js';
 export { closeServer, hostPort, isLoopbackAddress, listen } from './net.js';
+export { SeededRandom } from './random.js';

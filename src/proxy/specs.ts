@@ -1,3 +1,4 @@
+import { isJsonObject } from '../common/index.js';
 import { badInput } from './errors.js';
 import type { HttpMatch, ProxyMode, ProxySpec, Stream, ToxicSpec } from './model.js';
 import { toxicDefinition, toxicTypes } from './toxics/registry.js';
@@ -99,9 +100,8 @@ export function parseAddress(address: string, what: string): { host: string; por
 }
 
 function asObject(input: unknown, what: string): Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    throw badInput(`${what} must be a JSON object`);
-  return input as Record<string, unknown>;
+  if (!isJsonObject(input)) throw badInput(`${what} must be a JSON object`);
+  return input;
 }
 
 function field(

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../common/index.js';
 import { parseProxyEntry, parsePopulate } from '../collection.js';
 import { badInput, ProxyError } from '../errors.js';
 import type { ProxySpec } from '../model.js';
@@ -79,9 +80,7 @@ type ProxyChanges = Partial<Pick<ProxySpec, 'listen' | 'upstream' | 'enabled'>>;
  * in the body is ignored, as in Toxiproxy; the mode cannot change.
  */
 function proxyChanges(current: ProxySpec, body: unknown): ProxyChanges {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badInput('bad request body: expected a JSON object');
-  }
+  if (!isJsonObject(body)) throw badInput('bad request body: expected a JSON object');
   let merged: ProxySpec;
   try {
     // null means "unchanged", as when Go decodes null into a field.

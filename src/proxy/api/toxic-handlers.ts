@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../common/index.js';
 import { installToxic } from '../collection.js';
 import { notFound } from '../errors.js';
 import type { ToxicSpec } from '../model.js';
@@ -39,7 +40,7 @@ export const updateToxic: Handler = async ({ collection }, request) => {
   const name = param(request, 'toxic');
   const toxic = await collection.withProxy(param(request, 'proxy'), (proxy) => {
     const current = findToxic(proxy, name);
-    const input = isObject(body) ? { ...body, name } : body;
+    const input = isJsonObject(body) ? { ...body, name } : body;
     const spec = parseToxicSpec(input, current);
     proxy.updateToxic(name, spec);
     return spec;
@@ -58,8 +59,4 @@ function findToxic(proxy: Proxy, name: string): ToxicSpec {
   const toxic = proxy.toxicList().find((candidate) => candidate.name === name);
   if (!toxic) throw notFound('toxic not found');
   return toxic;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

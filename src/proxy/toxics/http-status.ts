@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../common/index.js';
 import { refuseUnknown } from '../http/toxic-attributes.js';
 import { ToxicAttributeError, type ToxicDefinition } from './toxic.js';
 
@@ -67,7 +68,7 @@ function parseBody(value: unknown): string {
 }
 
 function parseHeaders(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     throw new ToxicAttributeError(
       `attribute headers must be an object of strings, got ${JSON.stringify(value)}`,
     );
