@@ -22,7 +22,7 @@ import {
   type Target,
   type TargetResult,
 } from './lib/http-load.js';
-import { cliBenchmark, numberOption } from './lib/options.js';
+import { cliBenchmark, LOAD_OPTIONS, loadSettings, loadUsage } from './lib/options.js';
 import { printTable, round, runInfo, writeResults, type RunInfo } from './lib/report.js';
 import type { Benchmark } from './run.js';
 
@@ -45,11 +45,7 @@ type Settings = LoadSettings;
 
 const USAGE = `usage: npm run bench -- exchange [options]
 
-  --duration S       measured seconds per target (default 10)
-  --warmup S         seconds of load before measuring, not counted (default 2)
-  --connections N    keep-alive connections per target (default 32)
-  --inflight N       requests in flight at once (default: --connections)
-  --max-requests N   stop measuring a target after N requests (default 2000000)`;
+${loadUsage('target')}`;
 
 // ---------------------------------------------------------------- settings
 
@@ -59,24 +55,10 @@ function parseSettings(args: string[]): Settings | undefined {
     args,
     strict: true,
     allowPositionals: false,
-    options: {
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      inflight: { type: 'string' },
-      'max-requests': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...LOAD_OPTIONS, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return undefined;
-  const connections = numberOption(values.connections, 'connections', 32, [1, 1024], true);
-  return {
-    durationS: numberOption(values.duration, 'duration', 10, [0.1, 600], false),
-    warmupS: numberOption(values.warmup, 'warmup', 2, [0, 60], false),
-    connections,
-    inFlight: numberOption(values.inflight, 'inflight', connections, [1, 4096], true),
-    maxRequests: numberOption(values['max-requests'], 'max-requests', 2_000_000, [1, 5e7], true),
-  };
+  return loadSettings(values);
 }
 
 // ---------------------------------------------------------------- targets

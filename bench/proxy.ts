@@ -28,7 +28,13 @@ import {
   type LoadSettings,
   type TargetResult,
 } from './lib/http-load.js';
-import { cliBenchmark, numberOption } from './lib/options.js';
+import {
+  cliBenchmark,
+  LOAD_OPTIONS,
+  loadSettings,
+  loadUsage,
+  numberOption,
+} from './lib/options.js';
 import { printTable, round, runInfo, writeResults, type RunInfo } from './lib/report.js';
 import { CHUNK_BYTES, streamEcho, type BulkResult } from './proxy-bulk.js';
 import type { Benchmark } from './run.js';
@@ -59,11 +65,7 @@ const EXIT_FAIL = 1;
 
 const USAGE = `usage: npm run bench -- proxy [options]
 
-  --duration S           measured seconds per throughput target (default 10)
-  --warmup S             seconds of load before measuring, not counted (default 2)
-  --connections N        keep-alive connections per throughput target (default 32)
-  --inflight N           requests in flight at once (default: --connections)
-  --max-requests N       stop measuring a target after N requests (default 2000000)
+${loadUsage('throughput target')}
   --latency-duration S   measured seconds per latency target, over ${LATENCY_ROUNDS} rounds (default 5)
   --bulk-mib N           MiB streamed per bulk target (default 256)
   --cpu-prof DIR         proxy children write V8 CPU profiles (.cpuprofile) into DIR`;
@@ -87,11 +89,7 @@ function parseSettings(args: string[]): Settings | undefined {
     strict: true,
     allowPositionals: false,
     options: {
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      inflight: { type: 'string' },
-      'max-requests': { type: 'string' },
+      ...LOAD_OPTIONS,
       'latency-duration': { type: 'string' },
       'bulk-mib': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -99,28 +97,15 @@ function parseSettings(args: string[]): Settings | undefined {
     },
   });
   if (values.help) return undefined;
-  const connections = numberOption(values.connections, 'connections', 32, [1, 1024], true);
-  const maxRequests = numberOption(
-    values['max-requests'],
-    'max-requests',
-    2_000_000,
-    [1, 5e7],
-    true,
-  );
+  const throughput = loadSettings(values);
   return {
-    throughput: {
-      durationS: numberOption(values.duration, 'duration', 10, [0.1, 600], false),
-      warmupS: numberOption(values.warmup, 'warmup', 2, [0, 60], false),
-      connections,
-      inFlight: numberOption(values.inflight, 'inflight', connections, [1, 4096], true),
-      maxRequests,
-    },
+    throughput,
     latency: {
       durationS: numberOption(values['latency-duration'], 'latency-duration', 5, [0.5, 600], false),
       warmupS: LATENCY_WARMUP_S,
       connections: 1,
       inFlight: 1,
-      maxRequests,
+      maxRequests: throughput.maxRequests,
       rounds: LATENCY_ROUNDS,
     },
     bulkBytes: numberOption(values['bulk-mib'], 'bulk-mib', 256, [1, 16_384], true) * 1024 * 1024,
