@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { after } from '../toxics/sleep.js';
+import { after } from '../toxics/after.js';
 import type { HttpAction } from '../toxics/toxic.js';
 import { respondInjected } from './answer.js';
 import type { FrontendContext } from './context.js';

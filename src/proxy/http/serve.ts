@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sleep } from '../toxics/sleep.js';
+import { sleep } from '../../common/index.js';
 import { badGateway, deliver } from './answer.js';
 import type { FrontendContext } from './context.js';
 import { endForwarded, endUnforwarded } from './endings.js';

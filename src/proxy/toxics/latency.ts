@@ -1,4 +1,4 @@
-import { sleep } from './sleep.js';
+import { sleep } from '../../common/index.js';
 import { MAX_DELAY_MS, nonNegative, type ToxicDefinition } from './toxic.js';
 
 export interface LatencyAttributes {

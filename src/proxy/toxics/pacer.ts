@@ -1,4 +1,4 @@
-import { sleep } from './sleep.js';
+import { sleep } from '../../common/index.js';
 
 /**
  * Paces pieces of data at a given cost each, carrying fractions over: timers

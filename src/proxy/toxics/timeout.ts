@@ -1,4 +1,4 @@
-import { after } from './sleep.js';
+import { after } from './after.js';
 import { MAX_DELAY_MS, nonNegative, type ToxicDefinition } from './toxic.js';
 
 interface TimeoutAttributes {
