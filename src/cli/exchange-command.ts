@@ -62,7 +62,7 @@ async function runExchange(flags: ExchangeFlags): Promise<void> {
       symbols: flags.symbols,
       seed: flags.seed,
       rateLimits: {
-        ...(flags.weightLimitPerMin !== undefined && { weightPerMinute: flags.weightLimitPerMin }),
+        ...(flags.weightLimitPerMin !== undefined && { weightLimit: flags.weightLimitPerMin }),
         ...(flags.ordersLimitPer10s !== undefined && { ordersPer10s: flags.ordersLimitPer10s }),
       },
       adminToken: flags.adminToken,

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from './rate-limiter.js';
+import { RATE_LIMIT_DEFAULTS, RateLimiter } from './rate-limiter.js';
 
-function limiter(start: number) {
+function limiter(start: number, weightWindowSeconds = 60) {
   const clock = { now: start };
   const rl = new RateLimiter(
-    { weightPerMinute: 10, ordersPer10s: 3, banAfterViolations: 2, banSeconds: 120 },
+    {
+      ...RATE_LIMIT_DEFAULTS,
+      weightLimit: 10,
+      weightWindowSeconds,
+      ordersPer10s: 3,
+      banAfterViolations: 2,
+      banSeconds: 120,
+    },
     () => clock.now,
   );
   return { rl, clock };
@@ -76,5 +83,14 @@ describe('RateLimiter', () => {
     expect(rl.countOrder('other').allowed).toBe(true);
     clock.now += 7_500;
     expect(rl.countOrder('acct')).toEqual({ allowed: true, orderCount: 1 });
+  });
+
+  it('counts weight in shorter windows when configured, with Retry-After to the window end', () => {
+    const { rl, clock } = limiter(3 * 5_000, 5);
+    expect(rl.chargeWeight('a', 10)).toMatchObject({ allowed: true });
+    clock.now += 1_000;
+    expect(rl.chargeWeight('a', 1)).toMatchObject({ allowed: false, status: 429, retryAfterS: 4 });
+    clock.now += 4_000;
+    expect(rl.chargeWeight('a', 1)).toMatchObject({ allowed: true, usedWeight: 1 });
   });
 });

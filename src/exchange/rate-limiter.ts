@@ -1,6 +1,8 @@
 export interface RateLimits {
-  /** REQUEST_WEIGHT per minute, per client address. Binance's default: 6000. */
-  weightPerMinute: number;
+  /** REQUEST_WEIGHT per window, per client address. Binance's default: 6000 a minute. */
+  weightLimit: number;
+  /** Length of the weight window, s. Binance's: 60. Shorter windows make back-offs testable in seconds. */
+  weightWindowSeconds: number;
   /** ORDERS per 10 seconds, per account. Binance's default: 100. */
   ordersPer10s: number;
   /** Requests sent during a weight back-off, after a 429, before the address is banned (418). Default 5. */
@@ -10,7 +12,8 @@ export interface RateLimits {
 }
 
 export const RATE_LIMIT_DEFAULTS: RateLimits = {
-  weightPerMinute: 6000,
+  weightLimit: 6000,
+  weightWindowSeconds: 60,
   ordersPer10s: 100,
   banAfterViolations: 5,
   banSeconds: 120,
@@ -31,7 +34,8 @@ export type WeightDecision = ({ allowed: true } | Refusal) & { usedWeight: numbe
 export type OrderDecision = ({ allowed: true } | Refusal) & { orderCount: number };
 
 interface AddressState {
-  minute: number;
+  /** Index of the current weight window since the epoch. */
+  window: number;
   weight: number;
   backoffUntil: number;
   violations: number;
@@ -55,11 +59,14 @@ interface AccountState {
 export class RateLimiter {
   private addresses = new Map<string, AddressState>();
   private accounts = new Map<string, AccountState>();
+  private readonly windowMs: number;
 
   constructor(
     private readonly limits: RateLimits,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.windowMs = limits.weightWindowSeconds * 1000;
+  }
 
   /** Counts one request's weight against its client address. */
   chargeWeight(address: string, weight: number): WeightDecision {
@@ -80,8 +87,8 @@ export class RateLimiter {
       state.backoffUntil = 0;
       return refuse(418, 'banned', state.bannedUntil, now, { usedWeight });
     }
-    if (state.weight > this.limits.weightPerMinute) {
-      state.backoffUntil = (state.minute + 1) * 60_000;
+    if (state.weight > this.limits.weightLimit) {
+      state.backoffUntil = (state.window + 1) * this.windowMs;
       state.violations = 0;
       return refuse(429, 'weight', state.backoffUntil, now, { usedWeight });
     }
@@ -115,14 +122,14 @@ export class RateLimiter {
   }
 
   private addressState(address: string, now: number): AddressState {
-    const minute = Math.floor(now / 60_000);
+    const window = Math.floor(now / this.windowMs);
     let state = this.addresses.get(address);
     if (!state) {
-      state = { minute, weight: 0, backoffUntil: 0, violations: 0, bannedUntil: 0, bans: 0 };
+      state = { window, weight: 0, backoffUntil: 0, violations: 0, bannedUntil: 0, bans: 0 };
       this.addresses.set(address, state);
     }
-    if (state.minute !== minute) {
-      state.minute = minute;
+    if (state.window !== window) {
+      state.window = window;
       state.weight = 0;
     }
     return state;

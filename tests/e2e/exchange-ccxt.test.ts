@@ -112,7 +112,7 @@ describe('the real ccxt binance client against the simulator', () => {
 
   it('raises DDoSProtection for 429 and for the 418 ban', async () => {
     const limited = await createExchange({
-      rateLimits: { weightPerMinute: 100, banAfterViolations: 2 },
+      rateLimits: { weightLimit: 100, banAfterViolations: 2 },
     });
     try {
       const client = binanceAt(limited.url, DEFAULT_ACCOUNT.apiKey, DEFAULT_ACCOUNT.apiSecret);

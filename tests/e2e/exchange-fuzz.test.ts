@@ -14,7 +14,7 @@ const internalErrors: unknown[] = [];
 
 beforeAll(async () => {
   exchange = await createExchange({
-    rateLimits: { weightPerMinute: 1e9, ordersPer10s: 1e9 },
+    rateLimits: { weightLimit: 1e9, ordersPer10s: 1e9 },
     onInternalError: (error) => internalErrors.push(error),
   });
 });

@@ -303,7 +303,7 @@ describe('rate limits over HTTP', () => {
     // A clock pinned mid-minute, so no window boundary falls inside the test.
     const midMinute = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
     const limited = await createExchange({
-      rateLimits: { weightPerMinute: 30, banAfterViolations: 3 },
+      rateLimits: { weightLimit: 30, banAfterViolations: 3 },
       now: () => midMinute,
     });
     try {

@@ -5,6 +5,7 @@ import type { Venue } from '../venue.js';
 import { handleAdmin, type AdminRuntime } from './admin.js';
 import { authenticate } from './auth.js';
 import { marketRoutes } from './market-routes.js';
+import { weightInterval } from './market-json.js';
 import { Params } from './params.js';
 import { errorReply, internalErrorReply, type Reply } from './reply.js';
 import type { Route, RouteContext } from './route.js';
@@ -133,7 +134,7 @@ function rateLimitedReply(
   } else {
     error = new BinanceError(
       ErrorCode.TOO_MANY_REQUESTS,
-      `Too much request weight used; current limit is ${limits.weightPerMinute} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`,
+      `Too much request weight used; current limit is ${limits.weightLimit} request weight per ${describeInterval(limits.weightWindowSeconds)}. Please use WebSocket Streams for live updates to avoid polling the API.`,
       429,
     );
   }
@@ -147,4 +148,9 @@ function unknownEndpoint(method: string, path: string): Reply {
     );
   }
   return errorReply(new BinanceError(ErrorCode.UNKNOWN, `Unknown endpoint ${path}.`, 404));
+}
+
+function describeInterval(seconds: number): string {
+  const { interval, intervalNum } = weightInterval(seconds);
+  return `${intervalNum} ${interval}`;
 }

@@ -9,12 +9,18 @@ export function rateLimitsInfo(limits: RateLimits) {
   return [
     {
       rateLimitType: 'REQUEST_WEIGHT',
-      interval: 'MINUTE',
-      intervalNum: 1,
-      limit: limits.weightPerMinute,
+      ...weightInterval(limits.weightWindowSeconds),
+      limit: limits.weightLimit,
     },
     { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: limits.ordersPer10s },
   ];
+}
+
+/** Binance states intervals as a unit and a count: 1 MINUTE, 10 SECOND. */
+export function weightInterval(seconds: number): { interval: string; intervalNum: number } {
+  return seconds % 60 === 0
+    ? { interval: 'MINUTE', intervalNum: seconds / 60 }
+    : { interval: 'SECOND', intervalNum: seconds };
 }
 
 export function symbolInfo(spec: SymbolSpec) {
