@@ -1,0 +1,205 @@
+import { EventEmitter } from 'node:events';
+import ccxt from 'ccxt';
+import type { Exchange as CcxtExchange } from 'ccxt';
+import { createCcxtExchange, type CcxtExchangeOptions } from './ccxt-factory.js';
+import { VenueError } from './classify.js';
+import { instrument } from './instrument.js';
+import {
+  balancesOf,
+  bookTopsOf,
+  clientIdParams,
+  marketRules,
+  orderParams,
+  venueOrder,
+} from './mapping.js';
+import { RateGate } from './rate-gate.js';
+import { RequestRunner, type VenueEventSink } from './request-runner.js';
+import type {
+  Balance,
+  BookTop,
+  MarketRules,
+  PlaceOrderRequest,
+  VenueClient,
+  VenueClientEvents,
+  VenueOrder,
+} from './venue-client.js';
+
+/** Options of CcxtVenueClient: how to build its ccxt exchange, or one already built. */
+export interface CcxtVenueClientOptions extends Partial<CcxtExchangeOptions> {
+  /** Use this exchange (from createCcxtExchange) instead of building one; close() then leaves it open. */
+  exchange?: CcxtExchange;
+  /** How long a 429/418 without Retry-After closes the gate, ms. Default 1000. */
+  defaultRetryAfterMs?: number;
+  /** Clock, epoch ms. Default Date.now. */
+  now?: () => number;
+}
+
+/** Defaults of CcxtVenueClientOptions (recvWindowMs: when the exchange's options do not say). */
+export const CCXT_VENUE_CLIENT_DEFAULTS = { defaultRetryAfterMs: 1000, recvWindowMs: 5000 };
+
+/**
+ * The engine's exchange connector over ccxt's unified API. Every request
+ * first waits at one shared RateGate; every failure is thrown as a
+ * VenueError whose failure says what it means for the order.
+ */
+export class CcxtVenueClient extends EventEmitter<VenueClientEvents> implements VenueClient {
+  readonly recvWindowMs: number;
+  readonly exchange: CcxtExchange;
+  private readonly gate: RateGate;
+  private readonly orderGate: RateGate;
+  private readonly requests: RequestRunner;
+  private readonly now: () => number;
+  private readonly ownsExchange: boolean;
+
+  constructor(options: CcxtVenueClientOptions) {
+    super();
+    this.now = options.now ?? Date.now;
+    this.gate = new RateGate(this.now);
+    this.orderGate = new RateGate(this.now);
+    this.requests = new RequestRunner(
+      this.gate,
+      this.orderGate,
+      this.emit.bind(this) as VenueEventSink,
+      {
+        now: this.now,
+        defaultRetryAfterMs:
+          options.defaultRetryAfterMs ?? CCXT_VENUE_CLIENT_DEFAULTS.defaultRetryAfterMs,
+      },
+    );
+    this.ownsExchange = options.exchange === undefined;
+    this.exchange = options.exchange
+      ? instrument(options.exchange)
+      : createCcxtExchange(exchangeOptions(options));
+    const recvWindow = Number((this.exchange.options as Record<string, unknown>)['recvWindow']);
+    this.recvWindowMs = Number.isFinite(recvWindow)
+      ? recvWindow
+      : CCXT_VENUE_CLIENT_DEFAULTS.recvWindowMs;
+  }
+
+  async markets(signal?: AbortSignal): Promise<Map<string, MarketRules>> {
+    const markets = await this.requests.run('markets', signal, () =>
+      this.exchange.loadMarkets(true),
+    );
+    const rules = new Map<string, MarketRules>();
+    for (const market of Object.values(markets)) {
+      if (market?.spot)
+        rules.set(
+          market.symbol,
+          marketRules(market, this.exchange.precisionMode ?? ccxt.TICK_SIZE),
+        );
+    }
+    return rules;
+  }
+
+  async placeOrder(request: PlaceOrderRequest, signal?: AbortSignal): Promise<VenueOrder> {
+    try {
+      const order = await this.requests.run('placeOrder', signal, () =>
+        this.exchange.createOrder(
+          request.symbol,
+          request.type === 'MARKET' ? 'market' : 'limit',
+          request.side === 'BUY' ? 'buy' : 'sell',
+          Number(request.quantity),
+          request.price === null ? undefined : Number(request.price),
+          orderParams(this.exchange.id, request),
+        ),
+      );
+      return venueOrder(order, request.clientOrderId);
+    } catch (error) {
+      if (error instanceof VenueError && error.kind === 'duplicate') {
+        throw await this.confirmDuplicate(error, request, signal);
+      }
+      throw error;
+    }
+  }
+
+  async queryOrder(
+    symbol: string,
+    clientOrderId: string,
+    signal?: AbortSignal,
+  ): Promise<VenueOrder> {
+    const order = await this.requests.run('queryOrder', signal, () =>
+      this.exchange.fetchOrder('', symbol, clientIdParams(this.exchange.id, clientOrderId)),
+    );
+    return venueOrder(order, clientOrderId);
+  }
+
+  async cancelOrder(
+    symbol: string,
+    clientOrderId: string,
+    signal?: AbortSignal,
+  ): Promise<VenueOrder> {
+    const order = await this.requests.run('cancelOrder', signal, () =>
+      this.exchange.cancelOrder('', symbol, clientIdParams(this.exchange.id, clientOrderId)),
+    );
+    return venueOrder(order, clientOrderId);
+  }
+
+  async openOrders(symbol: string, signal?: AbortSignal): Promise<VenueOrder[]> {
+    const orders = await this.requests.run('openOrders', signal, () =>
+      this.exchange.fetchOpenOrders(symbol),
+    );
+    return orders.map((order) => venueOrder(order));
+  }
+
+  async balances(signal?: AbortSignal): Promise<Map<string, Balance>> {
+    return balancesOf(
+      await this.requests.run('balances', signal, () => this.exchange.fetchBalance()),
+    );
+  }
+
+  /** Book tops from the 24 h tickers: the one ticker endpoint with bid and ask that the simulator serves. */
+  async bookTops(symbols: readonly string[], signal?: AbortSignal): Promise<Map<string, BookTop>> {
+    const tickers = await this.requests.run('bookTops', signal, () =>
+      this.exchange.fetchTickers([...symbols]),
+    );
+    return bookTopsOf(tickers, this.now());
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    await this.requests.run('ping', signal, () => this.exchange.fetchTime());
+  }
+
+  gateRemainingMs(): number {
+    return this.gate.remainingMs();
+  }
+
+  /** Rejects every request waiting at the gate (not_sent); drops the connection pool of an exchange it built. */
+  async close(): Promise<void> {
+    this.requests.close();
+    if (!this.ownsExchange) return;
+    const dispatcher = (
+      this.exchange as unknown as { fetchDispatcher?: { destroy(): Promise<void> } }
+    ).fetchDispatcher;
+    await dispatcher?.destroy();
+  }
+
+  /**
+   * A plain -2010 reads as duplicate (see classify). It is one only if the
+   * venue has an order with this client order id: when it says it has none,
+   * the venue refused this order for another reason, so it is rejected.
+   * If the check itself fails, duplicate stands: the engine will query anyway.
+   */
+  private async confirmDuplicate(
+    error: VenueError,
+    request: PlaceOrderRequest,
+    signal?: AbortSignal,
+  ): Promise<VenueError> {
+    if (error.cause instanceof ccxt.DuplicateOrderId) return error;
+    try {
+      await this.queryOrder(request.symbol, request.clientOrderId, signal);
+      return error;
+    } catch (queryError) {
+      if (!(queryError instanceof VenueError) || queryError.kind !== 'not_found') return error;
+      return new VenueError({ ...error.failure, kind: 'rejected' }, 'placeOrder', {
+        cause: error.cause,
+      });
+    }
+  }
+}
+
+function exchangeOptions(options: CcxtVenueClientOptions): CcxtExchangeOptions {
+  if (options.apiKey === undefined || options.secret === undefined) {
+    throw new Error('CcxtVenueClient needs apiKey and secret, or an exchange');
+  }
+  return { ...options, apiKey: options.apiKey, secret: options.secret };
+}
