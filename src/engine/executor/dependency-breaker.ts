@@ -1,0 +1,93 @@
+import { EventEmitter } from 'node:events';
+import {
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import type { BreakerState } from '../../journal/index.js';
+
+export interface DependencyBreakerOptions {
+  /** Consecutive failures that open the breaker. Default 5. */
+  consecutiveFailures?: number;
+  /** How long the breaker stays open before a half-open probe, ms. Default 1000 (the issue's ceiling). */
+  halfOpenAfterMs?: number;
+  /** Which errors count against the dependency (others pass through untouched). */
+  isFailure: (error: Error) => boolean;
+  /** A cheap request run while open, so the breaker closes without waiting for real traffic. */
+  probe: (signal: AbortSignal) => Promise<void>;
+}
+
+export interface DependencyBreakerEvents {
+  state: [{ state: BreakerState; at: number }];
+}
+
+/**
+ * A circuit breaker for one dependency, with active probing: while it is open
+ * a probe is tried as soon as half-open is allowed, so recovery after a heal
+ * takes at most `halfOpenAfterMs` plus one probe, even when nothing else calls.
+ */
+export class DependencyBreaker extends EventEmitter<DependencyBreakerEvents> {
+  private readonly policy: CircuitBreakerPolicy;
+  private readonly aborter = new AbortController();
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probing = false;
+
+  constructor(private readonly options: DependencyBreakerOptions) {
+    super();
+    this.policy = circuitBreaker(handleWhen(options.isFailure), {
+      halfOpenAfter: options.halfOpenAfterMs ?? 1000,
+      breaker: new ConsecutiveBreaker(options.consecutiveFailures ?? 5),
+    });
+    this.policy.onStateChange((state) => {
+      this.emit('state', { state: breakerState(state), at: Date.now() });
+      if (state === CircuitState.Open) this.startProbing();
+      if (state === CircuitState.Closed) this.stopProbing();
+    });
+  }
+
+  get state(): BreakerState {
+    return breakerState(this.policy.state);
+  }
+
+  execute<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.policy.execute(fn, signal);
+  }
+
+  close(): void {
+    this.stopProbing();
+    this.aborter.abort();
+  }
+
+  private startProbing(): void {
+    if (this.probeTimer || this.aborter.signal.aborted) return;
+    // A quarter of the open time, so the probe goes out soon after half-open is allowed.
+    const everyMs = Math.max(10, (this.options.halfOpenAfterMs ?? 1000) / 4);
+    this.probeTimer = setInterval(() => void this.probeOnce(), everyMs).unref();
+  }
+
+  private stopProbing(): void {
+    clearInterval(this.probeTimer);
+    this.probeTimer = undefined;
+  }
+
+  private async probeOnce(): Promise<void> {
+    if (this.probing || this.policy.state !== CircuitState.Open) return;
+    this.probing = true;
+    try {
+      const signal = this.aborter.signal;
+      await this.policy.execute(() => this.options.probe(signal), signal);
+    } catch {
+      // Still open (or not yet allowed to probe): the next tick tries again.
+    } finally {
+      this.probing = false;
+    }
+  }
+}
+
+function breakerState(state: CircuitState): BreakerState {
+  if (state === CircuitState.Closed) return 'closed';
+  if (state === CircuitState.HalfOpen) return 'half-open';
+  return 'open';
+}

@@ -1,0 +1,8 @@
+export { absenceConclusiveAt, checkOrder, type OrderCheck } from './reconcile-order.js';
+export {
+  Reconciler,
+  type Difference,
+  type ReconcileReport,
+  type ReconcilerEvents,
+  type ReconcilerOptions,
+} from './reconciler.js';
