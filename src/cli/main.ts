@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { exchangeCommand } from './exchange-command.js';
 import { proxyCommand } from './proxy-command.js';
-import { UsageError } from './usage-error.js';
+import { upCommand } from './up-command.js';
+import { RunFailed, UsageError } from './usage-error.js';
 
 /** Exit codes: 0 success, 1 a run or SLA failed, 2 bad usage or bad input. */
 const EXIT_USAGE = 2;
@@ -15,7 +16,8 @@ function program(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(exchangeCommand().exitOverride())
-    .addCommand(proxyCommand().exitOverride());
+    .addCommand(proxyCommand().exitOverride())
+    .addCommand(upCommand().exitOverride());
 }
 
 function packageVersion(): string {
@@ -36,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`error: ${error.message}`);
       return EXIT_USAGE;
     }
+    if (error instanceof RunFailed) return 1;
     console.error(error);
     return 1;
   }

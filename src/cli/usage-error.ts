@@ -2,3 +2,8 @@
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** The run itself failed a check (invariants, SLA) and said so on stdout: exit 1, nothing more to print. */
+export class RunFailed extends Error {
+  override name = 'RunFailed';
+}

@@ -1,0 +1,57 @@
+import {
+  createEngine,
+  type Engine,
+  type EngineEvents,
+  type EngineOptions,
+} from '../engine/index.js';
+import type { ChildMessage, ParentMessage } from './engine-messages.js';
+
+/**
+ * The engine as a process of its own, driven over IPC by the stack. It exits
+ * when its parent goes away (the IPC channel closes), so it never outlives
+ * the runner, and a SIGKILL of it is a real crash.
+ */
+
+const FORWARDED: ReadonlyArray<keyof EngineEvents> = [
+  'heartbeat',
+  'breaker',
+  'rateLimited',
+  'spool',
+  'reconciled',
+];
+
+let engine: Engine | undefined;
+
+function send(message: ChildMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+async function start(options: EngineOptions): Promise<void> {
+  engine = await createEngine(options);
+  for (const name of FORWARDED) {
+    engine.events.on(name, (...args: unknown[]) => send({ type: 'event', name, args }));
+  }
+  send({ type: 'ready', healthUrl: engine.healthUrl, metricsUrl: engine.metricsUrl });
+}
+
+async function shutdown(code: number): Promise<never> {
+  await engine?.close().catch(() => undefined);
+  process.exit(code);
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'start') {
+    start(message.options).catch((error: unknown) => {
+      send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      void shutdown(1);
+    });
+  } else if (message.type === 'stop') {
+    engine
+      ?.stop()
+      .then((summary) => send({ type: 'summary', summary }))
+      .catch((error: unknown) => send({ type: 'error', message: String(error) }));
+  } else if (message.type === 'close') {
+    void shutdown(0);
+  }
+});
+process.on('disconnect', () => void shutdown(0));

@@ -1,0 +1,151 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  createEngine,
+  type Engine,
+  type EngineEvents,
+  type EngineOptions,
+  type EngineSummary,
+} from '../engine/index.js';
+import type { ChildMessage, ParentMessage } from './engine-messages.js';
+
+export type EngineProcess = 'in-process' | 'child';
+
+/** An engine the stack runs, in this process or in a child, behind one interface. */
+export interface EngineHandle {
+  healthUrl: string;
+  metricsUrl: string;
+  /** The engine's events (forwarded over IPC from a child: heartbeats, breakers, spool, reconciles). */
+  events: EventEmitter<EngineEvents>;
+  /** The engine object, when it runs in this process. */
+  engine: Engine | undefined;
+  /** The child's pid, when it runs in a child process. */
+  pid: number | undefined;
+  stop(): Promise<EngineSummary>;
+  /** Kills a child engine with SIGKILL: a crash, no clean-up of any kind. */
+  kill(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 60_000;
+
+export async function startEngine(
+  where: EngineProcess,
+  options: EngineOptions,
+): Promise<EngineHandle> {
+  return where === 'child' ? startChildEngine(options) : startInProcessEngine(options);
+}
+
+async function startInProcessEngine(options: EngineOptions): Promise<EngineHandle> {
+  const engine = await createEngine(options);
+  let closed: Promise<void> | undefined;
+  return {
+    healthUrl: engine.healthUrl,
+    metricsUrl: engine.metricsUrl,
+    events: engine.events,
+    engine,
+    pid: undefined,
+    stop: () => engine.stop(),
+    kill: () =>
+      Promise.reject(new Error('an in-process engine cannot be killed; use engineProcess: child')),
+    close: () => (closed ??= engine.close()),
+  };
+}
+
+async function startChildEngine(options: EngineOptions): Promise<EngineHandle> {
+  const child = forkEngineChild();
+  const events = new EventEmitter<EngineEvents>();
+  const summaries = new EventEmitter<{ summary: [EngineSummary]; failed: [Error] }>();
+  child.on('message', (message: ChildMessage) => {
+    if (message.type === 'event')
+      (events.emit as (name: string, ...args: unknown[]) => boolean)(message.name, ...message.args);
+    if (message.type === 'summary') summaries.emit('summary', message.summary);
+    if (message.type === 'error') summaries.emit('failed', new Error(message.message));
+  });
+  const exited = once(child, 'exit');
+  send(child, { type: 'start', options });
+  const ready = await waitFor(
+    child,
+    (m): m is Extract<ChildMessage, { type: 'ready' }> => m.type === 'ready',
+  );
+  let closed: Promise<void> | undefined;
+  return {
+    healthUrl: ready.healthUrl,
+    metricsUrl: ready.metricsUrl,
+    events,
+    engine: undefined,
+    pid: child.pid,
+    stop: async () => {
+      const answer = Promise.race([
+        once(summaries, 'summary').then(([summary]) => summary as EngineSummary),
+        once(summaries, 'failed').then(([error]) => Promise.reject(error as Error)),
+        exited.then(() =>
+          Promise.reject(new Error('the engine process exited before its summary')),
+        ),
+      ]);
+      send(child, { type: 'stop' });
+      return answer;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    close: () =>
+      (closed ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        send(child, { type: 'close' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      })()),
+  };
+}
+
+/** The compiled child next to this file, or (under a TypeScript test runner) its source through tsx. */
+function forkEngineChild(): ChildProcess {
+  const compiled = fileURLToPath(new URL('./engine-child.js', import.meta.url));
+  if (existsSync(compiled))
+    return fork(compiled, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const source = fileURLToPath(new URL('./engine-child.ts', import.meta.url));
+  return fork(source, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function send(child: ChildProcess, message: ParentMessage): void {
+  if (child.connected) child.send(message);
+}
+
+async function waitFor<T extends ChildMessage>(
+  child: ChildProcess,
+  wanted: (message: ChildMessage) => message is T,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => fail(new Error('the engine process did not start in time')),
+      START_TIMEOUT_MS,
+    );
+    const onMessage = (message: ChildMessage) => {
+      if (wanted(message)) finish(() => resolve(message));
+      else if (message.type === 'error')
+        fail(new Error(`the engine process failed to start: ${message.message}`));
+    };
+    const onExit = (code: number | null) =>
+      fail(new Error(`the engine process exited (code ${code}) before it was ready`));
+    const finish = (then: () => void) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      then();
+    };
+    const fail = (error: Error) => {
+      finish(() => reject(error));
+      child.kill('SIGKILL');
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { Stack } from '../../src/stack/index.js';
+import {
+  countOrderEvents,
+  delay,
+  eventually,
+  INVARIANTS_HOLD,
+  stackForSuite,
+  stopAndJudge,
+} from '../support/engine-stack.js';
+
+/**
+ * A partition: requests to the exchange get no answer at all. Orders in
+ * flight cannot be known; they go UNKNOWN and must all be settled after the
+ * heal, by query, without a duplicate.
+ */
+describe('network partition', () => {
+  let events: ReturnType<typeof countOrderEvents>;
+  const stack = stackForSuite({ seed: 11 }, (started) => (events = countOrderEvents(started)));
+
+  it('orders go UNKNOWN during the partition and are all resolved after the heal', async () => {
+    await delay(1_000);
+    await stack().proxyClient.addToxic('exchange', {
+      type: 'http_timeout',
+      attributes: { timeout: 0 },
+    });
+    await eventually(() => (events.get('UNKNOWN') ?? 0) > 0, 10_000, 'an UNKNOWN order');
+    await eventually(() => breaker(stack()) === 'open', 10_000, 'the exchange breaker to open');
+    await delay(2_000);
+    await stack().proxyClient.reset();
+    await eventually(
+      () => breaker(stack()) === 'closed',
+      5_000,
+      'the breaker to close after the heal',
+    );
+    await delay(2_000);
+    const { summary, invariants } = await stopAndJudge(stack());
+
+    expect(summary.unresolved).toBe(0);
+    expect(summary.outcomes.placed).toBeGreaterThan(10);
+    expect(invariants).toMatchObject(INVARIANTS_HOLD);
+  }, 60_000);
+});
+
+function breaker(stack: Stack): unknown {
+  return stack.engine.engine?.components().exchange['breaker'];
+}
