@@ -3,7 +3,13 @@ import { sleep } from '../../common/index.js';
 import { OPEN_STATUSES, UNRESOLVED_STATUSES, type OrderRecord } from '../../journal/index.js';
 import type { OrderStore } from '../executor/index.js';
 import { absenceConclusiveAt, checkOrder, type OrderCheckContext } from './reconcile-order.js';
-import { compareOpenOrders, type OpenOrdersContext } from './venue-open-orders.js';
+import { differsFromVenue } from '../executor/index.js';
+import {
+  readVenueOpenOrders,
+  unknownToJournal,
+  type OpenOrdersContext,
+  type VenueOpenOrders,
+} from './venue-open-orders.js';
 
 export interface ReconcilerOptions extends OrderCheckContext, OpenOrdersContext {
   store: OrderStore;
@@ -81,26 +87,27 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   private async pass(): Promise<ReconcileReport> {
     const { journal, now } = this.options;
     const startedAt = now();
-    const orders = (
-      await journal.orders({ statuses: [...UNRESOLVED_STATUSES, ...OPEN_STATUSES] })
-    ).filter((order) => !this.options.isPlacing(order.clientOrderId));
-    const differences: Difference[] = [];
+    // The venue first: an order placed after this read is already in the journal read next.
+    const venueOpen = await readVenueOpenOrders(this.options);
+    const live = await journal.orders({ statuses: [...UNRESOLVED_STATUSES, ...OPEN_STATUSES] });
+    const orders = live.filter((order) => !this.options.isPlacing(order.clientOrderId));
+    const differences = await unknownToJournal(journal, venueOpen, live);
     const unresolved: string[] = [];
-    let complete = true;
+    let complete = venueOpen.readSymbols.size === this.options.symbols.length;
     await forEachLimited(orders, this.options.concurrency ?? 8, async (order) => {
+      if (stillOpenAsJournaled(order, venueOpen)) return;
       const check = await checkOrder(this.options, order);
-      if (check.kind === 'updated' || check.kind === 'abandoned') {
+      if (check.kind === 'updated') {
         await this.record(check.order);
-        differences.push(
-          check.kind === 'abandoned'
-            ? { kind: 'abandoned', clientOrderId: order.clientOrderId }
-            : {
-                kind: 'updated',
-                clientOrderId: order.clientOrderId,
-                from: check.before,
-                to: check.order.status,
-              },
-        );
+        differences.push({
+          kind: 'updated',
+          clientOrderId: order.clientOrderId,
+          from: check.before,
+          to: check.order.status,
+        });
+      } else if (check.kind === 'abandoned') {
+        await this.record(check.order);
+        differences.push({ kind: 'abandoned', clientOrderId: order.clientOrderId });
       } else if (check.kind === 'missing_at_venue') {
         differences.push({ kind: 'missing_at_venue', clientOrderId: order.clientOrderId });
       } else if (check.kind === 'unresolved') {
@@ -108,9 +115,6 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
         if (check.reason !== 'could_still_land') complete = false;
       }
     });
-    const openCheck = await compareOpenOrders(this.options);
-    differences.push(...openCheck.differences);
-    complete &&= openCheck.complete;
     return {
       at: startedAt,
       durationMs: now() - startedAt,
@@ -137,6 +141,12 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
     // At least a short pause (venue or breaker trouble), at most one second between passes.
     return Math.min(1_000, Math.max(100, earliest - now()));
   }
+}
+
+/** Whether the venue's open-order list shows the order exactly as the journal has it: nothing to ask. */
+function stillOpenAsJournaled(order: OrderRecord, venueOpen: VenueOpenOrders): boolean {
+  const listed = venueOpen.byClientOrderId.get(order.clientOrderId);
+  return listed !== undefined && !differsFromVenue(order, listed);
 }
 
 /** Runs `work` over items with at most `limit` at once. */
