@@ -17,7 +17,7 @@ export interface InvariantReport {
   unresolved: number;
   /** Orders whose final status or executed quantity differ between journal and exchange. */
   mismatched: number;
-  /** Orders the exchange accepted from this account. */
+  /** Client order ids the exchange accepted from this account (a duplicated id counts once). */
   exchangeOrders: number;
   /** Orders in the journal. */
   journalOrders: number;
