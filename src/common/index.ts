@@ -4,3 +4,20 @@ export { SeededRandom } from './random.js';
 export { sleep } from './sleep.js';
 export { LatencyRecorder, type LatencyPercentiles } from './latency.js';
 export { withDefaults } from './defaults.js';
+export {
+  amount,
+  decimalPlaces,
+  DECIMALS,
+  divide,
+  floorToStep,
+  formatAmount,
+  minAmount,
+  multiply,
+  multiplyCeil,
+  parseAmount,
+  SCALE,
+  toNumber,
+  ZERO,
+  type Amount,
+  type ParseResult,
+} from './decimal.js';

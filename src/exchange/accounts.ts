@@ -1,5 +1,5 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { type Amount } from './decimal.js';
+import { type Amount } from '../common/index.js';
 
 export interface Balance {
   free: Amount;

@@ -1,4 +1,4 @@
-import { multiplyCeil, type Amount } from './decimal.js';
+import { multiplyCeil, type Amount } from '../common/index.js';
 import { rejected } from './errors.js';
 import type { FillResult, TakeLimits } from './matching.js';
 import type { OrderRegistry } from './order-registry.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { amount, type Amount } from './decimal.js';
+import { amount, type Amount } from '../common/index.js';
 import type { HttpRuntime } from './http/handler.js';
 import { closeServer, hostPort, listen } from '../common/index.js';
 import { createHttpServer } from './http/server.js';

@@ -1,4 +1,4 @@
-import { multiply, type Amount } from './decimal.js';
+import { multiply, type Amount } from '../common/index.js';
 import { rejected } from './errors.js';
 import type { OrderRequest } from './orders.js';
 import type { SymbolSpec } from './symbols.js';

@@ -1,4 +1,4 @@
-import { formatAmount } from './decimal.js';
+import { formatAmount } from '../common/index.js';
 import type { Order, OrderStatus, Trade } from './orders.js';
 
 /**

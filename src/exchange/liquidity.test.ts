@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amount } from './decimal.js';
+import { amount } from '../common/index.js';
 import { LIQUIDITY_DEFAULTS, LiquidityProvider } from './liquidity.js';
 import { symbolSpec } from './symbols.js';
 import { Venue } from './venue.js';

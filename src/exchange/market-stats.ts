@@ -1,4 +1,4 @@
-import type { Amount } from './decimal.js';
+import type { Amount } from '../common/index.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;

@@ -1,4 +1,4 @@
-import { divide, floorToStep, minAmount, multiply, type Amount } from './decimal.js';
+import { divide, floorToStep, minAmount, multiply, type Amount } from '../common/index.js';
 import type { BookSide } from './order-book.js';
 import { remainingQty, type Order, type Side } from './orders.js';
 

@@ -1,4 +1,4 @@
-import type { Amount } from './decimal.js';
+import type { Amount } from '../common/index.js';
 import { remainingQty, type Order, type Side } from './orders.js';
 
 /**

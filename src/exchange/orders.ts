@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Amount } from './decimal.js';
+import type { Amount } from '../common/index.js';
 
 export type Side = 'BUY' | 'SELL';
 export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';

@@ -1,6 +1,6 @@
 import type { Account } from './accounts.js';
 import { heldAsset } from './admission.js';
-import { multiply, type Amount } from './decimal.js';
+import { multiply, type Amount } from '../common/index.js';
 import type { Order, Trade } from './orders.js';
 import type { SymbolSpec } from './symbols.js';
 

@@ -1,4 +1,4 @@
-import { amount, decimalPlaces, DECIMALS, type Amount } from './decimal.js';
+import { amount, decimalPlaces, DECIMALS, type Amount } from '../common/index.js';
 
 /** One tradable pair and the venue rules (filters) that apply to it. */
 export interface SymbolSpec {

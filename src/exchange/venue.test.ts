@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { amount, formatAmount } from './decimal.js';
+import { amount, formatAmount } from '../common/index.js';
 import { BinanceError } from './errors.js';
 import type { OrderRequest } from './orders.js';
 import { symbolSpec } from './symbols.js';

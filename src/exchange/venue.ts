@@ -1,5 +1,5 @@
 import { Account } from './accounts.js';
-import { amount, multiply, multiplyCeil, type Amount } from './decimal.js';
+import { amount, multiply, multiplyCeil, type Amount } from '../common/index.js';
 import { rejected } from './errors.js';
 import { checkAccountRules, fundsNeeded, heldAsset, takeLimits } from './admission.js';
 import { checkFilters } from './filters.js';

@@ -1,4 +1,4 @@
-import { formatAmount as f } from '../decimal.js';
+import { formatAmount as f } from '../../common/index.js';
 import type { RollingStats } from '../market-stats.js';
 import type { RateLimits } from '../rate-limiter.js';
 import type { SymbolSpec } from '../symbols.js';

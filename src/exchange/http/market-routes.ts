@@ -1,7 +1,7 @@
 import { BinanceError, ErrorCode } from '../errors.js';
 import type { SymbolSpec } from '../symbols.js';
 import type { Venue } from '../venue.js';
-import { formatAmount as f } from '../decimal.js';
+import { formatAmount as f } from '../../common/index.js';
 import type { Params } from './params.js';
 import { route, weight, type Route } from './route.js';
 import { rateLimitsInfo, symbolInfo, ticker24h } from './market-json.js';

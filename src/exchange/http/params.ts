@@ -1,4 +1,4 @@
-import { parseAmount, type Amount } from '../decimal.js';
+import { parseAmount, type Amount } from '../../common/index.js';
 import { BinanceError, ErrorCode, rejected } from '../errors.js';
 
 /** More parameters than any endpoint takes: such a request is refused before it is read. */

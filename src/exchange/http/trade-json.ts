@@ -1,4 +1,4 @@
-import { formatAmount as f, SCALE, type Amount } from '../decimal.js';
+import { formatAmount as f, SCALE, type Amount } from '../../common/index.js';
 import type { Account } from '../accounts.js';
 import type { Order, Trade } from '../orders.js';
 
