@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { amount, type Amount } from '../common/index.js';
 import type { HttpRuntime } from './http/handler.js';
-import { closeServer, hostPort, listen } from '../common/index.js';
+import { amount, closeServer, hostPort, listen, type Amount } from '../common/index.js';
 import { createHttpServer } from './http/server.js';
 import { LIQUIDITY_DEFAULTS, LiquidityProvider, type LiquidityOptions } from './liquidity.js';
 import { RATE_LIMIT_DEFAULTS, RateLimiter, type RateLimits } from './rate-limiter.js';

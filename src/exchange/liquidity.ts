@@ -1,5 +1,4 @@
-import { SeededRandom } from '../common/index.js';
-import { floorToStep, SCALE, toNumber, type Amount } from '../common/index.js';
+import { floorToStep, SCALE, SeededRandom, toNumber, type Amount } from '../common/index.js';
 import { isOpen, type Order } from './orders.js';
 import type { SymbolSpec } from './symbols.js';
 import { LIQUIDITY_ACCOUNT, type Venue } from './venue.js';
