@@ -1,4 +1,5 @@
 export type {
+  BalanceBaseline,
   JournalEntry,
   OrderEvent,
   OrderEventKind,

@@ -1,4 +1,10 @@
-import type { JournalEntry, OrderEvent, OrderRecord, OrderStatus } from './model.js';
+import type {
+  BalanceBaseline,
+  JournalEntry,
+  OrderEvent,
+  OrderRecord,
+  OrderStatus,
+} from './model.js';
 
 /** Where journal writes go right now. */
 export type JournalMode = 'direct' | 'spooling' | 'replaying';
@@ -55,6 +61,10 @@ export interface Journal {
   events(clientOrderId: string): Promise<OrderEvent[]>;
   /** The highest client order sequence number used per strategy (the `<seq>` of `<strategyId>-<seq>`). */
   lastSequences(): Promise<Map<string, number>>;
+  /** The account's balances when the journal was first used, if recorded. Throws while the database is unreachable. */
+  balanceBaseline(): Promise<BalanceBaseline | undefined>;
+  /** Records the baseline unless one exists, and returns the one in force. */
+  recordBalanceBaseline(baseline: BalanceBaseline): Promise<BalanceBaseline>;
   status(): JournalStatus;
   on<E extends keyof JournalEvents>(event: E, listener: (...args: JournalEvents[E]) => void): this;
   off<E extends keyof JournalEvents>(event: E, listener: (...args: JournalEvents[E]) => void): this;

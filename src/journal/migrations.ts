@@ -51,6 +51,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'balance baseline',
+    sql: `
+      -- The account's balances when the journal was first used: what the journal's
+      -- fills must explain the venue's balances from.
+      create table balance_baseline (
+        asset text primary key,
+        amount text not null,
+        taken_at bigint not null
+      );
+    `,
+  },
 ];
 
 /** Any constant shared by every journal process: serialises concurrent migrators. */

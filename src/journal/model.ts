@@ -119,3 +119,9 @@ export interface OrderEvent {
   at: number;
   detail: Record<string, unknown>;
 }
+
+/** The account's balances (free + locked, per asset) at one moment, ms since the epoch. */
+export interface BalanceBaseline {
+  at: number;
+  balances: Record<string, string>;
+}

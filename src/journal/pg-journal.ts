@@ -6,11 +6,25 @@ import { breakerState, createDatabaseBreaker } from './breaker.js';
 import { describeError, JournalError } from './errors.js';
 import type { Journal, JournalEvents, JournalMode, JournalStatus } from './journal.js';
 import { migrate } from './migrations.js';
-import type { JournalEntry, OrderEvent, OrderRecord, OrderStatus } from './model.js';
+import type {
+  BalanceBaseline,
+  JournalEntry,
+  OrderEvent,
+  OrderRecord,
+  OrderStatus,
+} from './model.js';
 import { createPool, type PoolOptions } from './pool.js';
 import { invalidEntry, parseClientOrderId } from './rows.js';
 import { SpoolFile } from './spool.js';
-import { readEvents, readLastSequences, readOrder, readOrders, writeEntries } from './store.js';
+import {
+  readBalanceBaseline,
+  readEvents,
+  readLastSequences,
+  readOrder,
+  readOrders,
+  writeBalanceBaseline,
+  writeEntries,
+} from './store.js';
 
 /** Options of createPgJournal; durations in ms, defaults in DEFAULTS. */
 export interface PgJournalOptions extends PoolOptions {
@@ -118,6 +132,15 @@ class PgJournal extends EventEmitter<JournalEvents> implements Journal {
 
   events(clientOrderId: string): Promise<OrderEvent[]> {
     return readEvents(this.pool, clientOrderId);
+  }
+
+  balanceBaseline(): Promise<BalanceBaseline | undefined> {
+    return readBalanceBaseline(this.pool);
+  }
+
+  async recordBalanceBaseline(baseline: BalanceBaseline): Promise<BalanceBaseline> {
+    await writeBalanceBaseline(this.pool, baseline);
+    return (await readBalanceBaseline(this.pool)) ?? baseline;
   }
 
   /** From the database, raised by entries still in the spool or queue, so no sequence is reused. */

@@ -1,4 +1,10 @@
-import type { JournalEntry, OrderEvent, OrderRecord, OrderStatus } from './model.js';
+import type {
+  BalanceBaseline,
+  JournalEntry,
+  OrderEvent,
+  OrderRecord,
+  OrderStatus,
+} from './model.js';
 import {
   entryToEventRow,
   latestOrders,
@@ -111,4 +117,28 @@ export async function readLastSequences(db: Queryable): Promise<Map<string, numb
      where m is not null group by m[1]`,
   );
   return new Map(rows.map((row) => [row.strategy, Number(row.seq)]));
+}
+
+export async function readBalanceBaseline(db: Queryable): Promise<BalanceBaseline | undefined> {
+  const { rows } = await db.query<{ asset: string; amount: string; taken_at: string }>(
+    'select asset, amount, taken_at from balance_baseline order by asset',
+  );
+  const first = rows[0];
+  if (first === undefined) return undefined;
+  const balances = Object.fromEntries(rows.map((row) => [row.asset, row.amount]));
+  return { at: Number(first.taken_at), balances };
+}
+
+/** Writes the baseline in one statement, only when none exists: the first one taken stays. */
+export async function writeBalanceBaseline(
+  db: Queryable,
+  baseline: BalanceBaseline,
+): Promise<void> {
+  const assets = Object.keys(baseline.balances);
+  await db.query(
+    `insert into balance_baseline (asset, amount, taken_at)
+     select asset, amount, $3::bigint from unnest($1::text[], $2::text[]) as b(asset, amount)
+     where not exists (select 1 from balance_baseline)`,
+    [assets, assets.map((asset) => baseline.balances[asset]), baseline.at],
+  );
 }

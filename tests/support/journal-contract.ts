@@ -249,5 +249,19 @@ export function journalContract(name: string, start: () => Promise<ContractDatab
       },
       HANG_GUARD_MS,
     );
+
+    it(
+      'keeps the first balance baseline it is given',
+      async () => {
+        const journal = await openJournal();
+        expect(await journal.balanceBaseline()).toBeUndefined();
+        const first = { at: 1_000, balances: { BTC: '10', USDT: '1000000.5' } };
+        expect(await journal.recordBalanceBaseline(first)).toEqual(first);
+        const later = { at: 2_000, balances: { BTC: '9', USDT: '5' } };
+        expect(await journal.recordBalanceBaseline(later)).toEqual(first);
+        expect(await journal.balanceBaseline()).toEqual(first);
+      },
+      HANG_GUARD_MS,
+    );
   });
 }
