@@ -31,6 +31,18 @@ export function amount(text: string | number): Amount {
   return parsed.value;
 }
 
+/**
+ * A signed decimal as reported by a venue client: plain strings exactly,
+ * anything else (exponent notation from a float) rounded to 8 places.
+ */
+export function signedAmount(text: string): Amount {
+  const negative = text.startsWith('-');
+  const unsigned = negative ? text.slice(1) : text;
+  const parsed = parseAmount(unsigned);
+  const value = parsed.ok ? parsed.value : amount(Number(unsigned));
+  return negative ? -value : value;
+}
+
 function numberToPlain(value: number): string {
   return value.toFixed(DECIMALS);
 }

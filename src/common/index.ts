@@ -16,6 +16,7 @@ export {
   multiplyCeil,
   parseAmount,
   SCALE,
+  signedAmount,
   toNumber,
   ZERO,
   type Amount,

@@ -11,6 +11,7 @@ import {
   marketRules,
   orderParams,
   venueOrder,
+  venueTrade,
 } from './mapping.js';
 import { RateGate } from './rate-gate.js';
 import { RequestRunner, type VenueEventSink } from './request-runner.js';
@@ -22,6 +23,7 @@ import type {
   VenueClient,
   VenueClientEvents,
   VenueOrder,
+  VenueTrade,
 } from './venue-client.js';
 
 /** Options of CcxtVenueClient: how to build its ccxt exchange, or one already built. */
@@ -35,6 +37,9 @@ export interface CcxtVenueClientOptions extends Partial<CcxtExchangeOptions> {
 }
 
 /** Defaults of CcxtVenueClientOptions (recvWindowMs: when the exchange's options do not say). */
+/** Binance's largest myTrades page. */
+const TRADES_PAGE = 1000;
+
 export const CCXT_VENUE_CLIENT_DEFAULTS = { defaultRetryAfterMs: 1000, recvWindowMs: 5000 };
 
 /**
@@ -145,6 +150,23 @@ export class CcxtVenueClient extends EventEmitter<VenueClientEvents> implements 
     return balancesOf(
       await this.requests.run('balances', signal, () => this.exchange.fetchBalance()),
     );
+  }
+
+  /** First page from `sinceMs`, then by trade id: ids page without the venue's 24 h limit on time ranges. */
+  async trades(symbol: string, sinceMs: number, signal?: AbortSignal): Promise<VenueTrade[]> {
+    const all: VenueTrade[] = [];
+    let page = await this.requests.run('trades', signal, () =>
+      this.exchange.fetchMyTrades(symbol, sinceMs, TRADES_PAGE),
+    );
+    for (;;) {
+      all.push(...page.map(venueTrade));
+      const last = page.at(-1);
+      if (page.length < TRADES_PAGE || last === undefined) return all;
+      const fromId = Number(last.id) + 1;
+      page = await this.requests.run('trades', signal, () =>
+        this.exchange.fetchMyTrades(symbol, undefined, TRADES_PAGE, { fromId }),
+      );
+    }
   }
 
   /** Book tops from the 24 h tickers: the one ticker endpoint with bid and ask that the simulator serves. */

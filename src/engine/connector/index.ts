@@ -10,6 +10,7 @@ export type {
   VenueOperation,
   VenueOrder,
   VenueRequestEvent,
+  VenueTrade,
 } from './venue-client.js';
 export {
   CCXT_FACTORY_DEFAULTS,

@@ -1,5 +1,12 @@
 import ccxt from 'ccxt';
-import type { Balances, Fee, MarketInterface, Order as CcxtOrder, Tickers } from 'ccxt';
+import type {
+  Balances,
+  Fee,
+  MarketInterface,
+  Order as CcxtOrder,
+  Tickers,
+  Trade as CcxtTrade,
+} from 'ccxt';
 import type { OrderStatus } from '../../journal/index.js';
 import type {
   Balance,
@@ -7,6 +14,7 @@ import type {
   MarketRules,
   PlaceOrderRequest,
   VenueOrder,
+  VenueTrade,
 } from './venue-client.js';
 
 /** Binance's order statuses, as the journal names them. */
@@ -86,6 +94,22 @@ export function venueOrder(order: CcxtOrder, clientOrderId?: string): VenueOrder
     executedQty: decimal(info['executedQty']) ?? decimal(order.filled) ?? '0',
     cumulativeQuote: decimal(info['cummulativeQuoteQty']) ?? decimal(order.cost) ?? '0',
     fees: feesOf(order),
+  };
+}
+
+/** A ccxt trade as the venue gave it: Binance's exact strings when present, else ccxt's unified numbers. */
+export function venueTrade(trade: CcxtTrade): VenueTrade {
+  const info = (trade.info ?? {}) as Info;
+  return {
+    tradeId: String(trade.id),
+    exchangeOrderId: String(trade.order ?? info['orderId'] ?? ''),
+    symbol: trade.symbol ?? '',
+    side: trade.side === 'sell' ? 'SELL' : 'BUY',
+    quantity: decimal(info['qty']) ?? decimal(trade.amount) ?? '0',
+    quoteQuantity: decimal(info['quoteQty']) ?? decimal(trade.cost) ?? '0',
+    fee: decimal(info['commission']) ?? decimal(trade.fee?.cost) ?? '0',
+    feeAsset: String(info['commissionAsset'] ?? trade.fee?.currency ?? ''),
+    at: trade.timestamp ?? 0,
   };
 }
 

@@ -47,6 +47,20 @@ export interface VenueOrder {
   fees: Record<string, string>;
 }
 
+/** One fill of one of the account's orders, as the venue reports it. */
+export interface VenueTrade {
+  tradeId: string;
+  exchangeOrderId: string;
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  quantity: string;
+  quoteQuantity: string;
+  /** Commission charged for this fill, and in which asset. */
+  fee: string;
+  feeAsset: string;
+  at: number;
+}
+
 export interface Balance {
   free: string;
   locked: string;
@@ -92,7 +106,8 @@ export type VenueOperation =
   | 'balances'
   | 'bookTops'
   | 'ping'
-  | 'markets';
+  | 'markets'
+  | 'trades';
 
 export interface VenueClientEvents {
   request: [VenueRequestEvent];
@@ -118,6 +133,8 @@ export interface VenueClient {
   cancelOrder(symbol: string, clientOrderId: string, signal?: AbortSignal): Promise<VenueOrder>;
   openOrders(symbol: string, signal?: AbortSignal): Promise<VenueOrder[]>;
   balances(signal?: AbortSignal): Promise<Map<string, Balance>>;
+  /** The account's fills in a symbol since `sinceMs`, oldest first, every page. */
+  trades(symbol: string, sinceMs: number, signal?: AbortSignal): Promise<VenueTrade[]>;
   bookTops(symbols: readonly string[], signal?: AbortSignal): Promise<Map<string, BookTop>>;
   /** A cheap request that proves the venue answers. */
   ping(signal?: AbortSignal): Promise<void>;
