@@ -43,6 +43,8 @@ async function runUp(flags: UpFlags): Promise<void> {
     ]);
     const summary = await stack.engine.stop();
     const invariants = await stack.invariants();
+    const { balances } = summary;
+    const ok = invariants.ok && balances.ok;
     printJson({
       event: 'summary',
       orders_by_status: summary.ordersByStatus,
@@ -59,11 +61,19 @@ async function runUp(flags: UpFlags): Promise<void> {
         duplicated: invariants.duplicated,
         unresolved: invariants.unresolved,
         mismatched: invariants.mismatched,
-        ok: invariants.ok,
+        balances_ok: balances.ok,
+        ok,
         examples: invariants.examples,
       },
+      balances: {
+        checked: balances.checked,
+        ...(balances.reason !== undefined && { reason: balances.reason }),
+        assets: balances.assets,
+        fill_mismatches: balances.fillMismatches,
+        unknown_fills: balances.unknownFills,
+      },
     });
-    if (!invariants.ok) throw new RunFailed('invariants broken');
+    if (!ok) throw new RunFailed('invariants broken');
   } finally {
     await stack.close();
   }

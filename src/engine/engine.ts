@@ -1,6 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import { sleep, withDefaults } from '../common/index.js';
+import { formatAmount, signedAmount, sleep, withDefaults } from '../common/index.js';
 import { createPgJournal, EMBEDDED_POOL_SIZE, type Journal } from '../journal/index.js';
 import { componentHealth, type ComponentName } from './components.js';
 import { CcxtVenueClient, type MarketRules } from './connector/index.js';
@@ -22,7 +22,12 @@ import {
 } from './health/index.js';
 import { MarketDataFeed } from './market-data/index.js';
 import { engineMetrics } from './metrics.js';
-import { Reconciler, type ReconcileReport } from './reconciler/index.js';
+import {
+  checkBalances,
+  Reconciler,
+  type BalanceReport,
+  type ReconcileReport,
+} from './reconciler/index.js';
 import { RiskGate } from './risk/index.js';
 import { buildStrategies, StrategyRunner, type Strategy } from './strategies/index.js';
 import { restoreStore } from './restore.js';
@@ -43,6 +48,8 @@ export interface Engine {
   health: HealthServer;
   /** Each component's health now, as heartbeats and /health report it. */
   components(): Record<ComponentName, ComponentHealth>;
+  /** Explains the venue's balances from the journal; meaningful only when nothing is in flight. */
+  checkBalances(): Promise<BalanceReport>;
   /** Starts the strategy loops (createEngine does unless `autoTrade` is false). */
   startTrading(): void;
   /** Stops strategies, drains, cancels resting orders, reconciles, and says what happened. */
@@ -78,7 +85,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const store = new OrderStore();
   const ids = new ClientOrderIds();
   ids.restore(await journal.lastSequences());
-  await restoreStore(journal, store);
+  if ((await restoreStore(journal, store)) === 0) {
+    // A new journal: what the account holds now is what its fills will have to explain.
+    await journal.recordBalanceBaseline({
+      at: Date.now(),
+      balances: await totalBalances(venue, signal),
+    });
+  }
   const exchangeBreaker = new DependencyBreaker({
     isFailure: isExchangeFault,
     probe: (s) => venue.ping(s),
@@ -183,6 +196,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     store,
     summary,
     components,
+    checkBalances: () => checkBalances({ venue, journal, rules, signal }),
     signal,
   });
   await reconciler.run();
@@ -201,6 +215,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     strategies,
     health,
     components,
+    checkBalances: () => checkBalances({ venue, journal, rules, signal }),
     startTrading: () => trading.startTrading(),
     stop: () => trading.stop(),
     close: async () => {
@@ -212,6 +227,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await venue.close();
     },
   };
+}
+
+async function totalBalances(
+  venue: CcxtVenueClient,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
+  const balances = await untilAnswered((s) => venue.balances(s), signal);
+  return Object.fromEntries(
+    [...balances].map(([asset, { free, locked }]) => [
+      asset,
+      formatAmount(signedAmount(free) + signedAmount(locked)),
+    ]),
+  );
 }
 
 function midOf(book: { bid: number; ask: number } | undefined): number | undefined {

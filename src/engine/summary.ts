@@ -1,6 +1,7 @@
 import { LatencyRecorder, type LatencyPercentiles } from '../common/index.js';
 import { ORDER_STATUSES, type Journal, type OrderStatus } from '../journal/index.js';
 import type { OrderExecutor, PlaceOutcome } from './executor/index.js';
+import type { BalanceReport } from './reconciler/index.js';
 
 export type OutcomeKind = PlaceOutcome['kind'];
 
@@ -19,6 +20,8 @@ export interface EngineSummary {
   latencyMs: LatencyPercentiles;
   /** Orders still PENDING or UNKNOWN after the final reconcile. */
   unresolved: number;
+  /** The venue's balances explained from the journal's fills and the venue's fees. */
+  balances: BalanceReport;
 }
 
 const OUTCOME_KINDS: readonly OutcomeKind[] = [
@@ -59,7 +62,7 @@ export class SummaryRecorder {
     this.tradingStoppedAt ??= Date.now();
   }
 
-  async summary(unresolved: number): Promise<EngineSummary> {
+  async summary(unresolved: number, balances: BalanceReport): Promise<EngineSummary> {
     const stoppedAt = Date.now();
     const tradingSeconds =
       ((this.tradingStoppedAt ?? stoppedAt) - (this.tradingStartedAt ?? stoppedAt)) / 1000;
@@ -76,6 +79,7 @@ export class SummaryRecorder {
       ordersPerSecond: tradingSeconds > 0 ? this.outcomes.placed / tradingSeconds : 0,
       latencyMs: this.latency.percentiles(),
       unresolved,
+      balances,
     };
   }
 }

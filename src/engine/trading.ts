@@ -11,7 +11,7 @@ import type {
 } from './executor/index.js';
 import type { ComponentHealth } from './health/index.js';
 import type { MarketDataFeed } from './market-data/index.js';
-import type { Reconciler } from './reconciler/index.js';
+import type { BalanceReport, Reconciler } from './reconciler/index.js';
 import type { StrategyRunner } from './strategies/index.js';
 import type { EngineSummary, SummaryRecorder } from './summary.js';
 
@@ -29,8 +29,11 @@ export interface TradingParts {
   store: OrderStore;
   summary: SummaryRecorder;
   components: () => Record<ComponentName, ComponentHealth>;
+  checkBalances: () => Promise<BalanceReport>;
   signal: AbortSignal;
 }
+
+const UNCHECKED = { checked: false, assets: [], fillMismatches: [], unknownFills: 0, ok: false };
 
 /**
  * The engine's running life: the strategies, the background work around them
@@ -96,7 +99,12 @@ export class Trading {
     if (settings.cancelOpenOrdersOnStop) await this.cancelResting();
     await this.parts.journal.flush();
     const report = await reconciler.settle(this.settleTimeoutMs());
-    return summary.summary(report.unresolved.length);
+    const balances = await this.parts.checkBalances().catch((error: unknown) => ({
+      ...UNCHECKED,
+      at: Date.now(),
+      reason: `the venue or the journal could not be read: ${String(error)}`,
+    }));
+    return summary.summary(report.unresolved.length, balances);
   }
 
   private async cancelResting(): Promise<void> {

@@ -44,6 +44,7 @@ describe('engine crash', () => {
     expect(summary.outcomes.placed).toBeGreaterThan(5);
     expect(summary.unresolved).toBe(0);
     expect(invariants).toMatchObject(INVARIANTS_HOLD);
+    expect(summary.balances).toMatchObject({ checked: true, ok: true });
     expect(invariants.exchangeOrders).toBeGreaterThan(30);
   }, 120_000);
 });

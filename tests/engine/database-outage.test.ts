@@ -47,6 +47,7 @@ describe('database outage', () => {
     expect(journal.status()).toMatchObject({ mode: 'direct', spoolDepth: 0 });
     expect(summary.unresolved).toBe(0);
     expect(invariants).toMatchObject(INVARIANTS_HOLD);
+    expect(summary.balances).toMatchObject({ checked: true, ok: true });
     expect(invariants.exchangeOrders).toBeGreaterThan(20);
   }, 90_000);
 });

@@ -31,5 +31,6 @@ describe('lost acknowledgements', () => {
     expect(events.get('RESOLVED') ?? 0).toBeGreaterThan(0);
     expect(summary.outcomes.placed).toBeGreaterThan(30);
     expect(invariants).toMatchObject(INVARIANTS_HOLD);
+    expect(summary.balances).toMatchObject({ checked: true, ok: true });
   }, 60_000);
 });

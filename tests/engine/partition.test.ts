@@ -39,6 +39,7 @@ describe('network partition', () => {
     expect(summary.unresolved).toBe(0);
     expect(summary.outcomes.placed).toBeGreaterThan(10);
     expect(invariants).toMatchObject(INVARIANTS_HOLD);
+    expect(summary.balances).toMatchObject({ checked: true, ok: true });
   }, 60_000);
 });
 

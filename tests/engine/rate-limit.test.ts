@@ -65,5 +65,6 @@ describe('429 flood', () => {
     expect(placedDuringFlood).toBeGreaterThan(0);
     expect(summary.unresolved).toBe(0);
     expect(invariants).toMatchObject(INVARIANTS_HOLD);
+    expect(summary.balances).toMatchObject({ checked: true, ok: true });
   }, 90_000);
 });

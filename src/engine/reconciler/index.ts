@@ -6,3 +6,10 @@ export {
   type ReconcilerEvents,
   type ReconcilerOptions,
 } from './reconciler.js';
+export {
+  checkBalances,
+  type AssetBalance,
+  type BalanceCheckContext,
+  type BalanceReport,
+  type FillMismatch,
+} from './balances.js';
