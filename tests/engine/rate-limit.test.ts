@@ -68,3 +68,34 @@ describe('429 flood', () => {
     expect(summary.balances).toMatchObject({ checked: true, ok: true });
   }, 90_000);
 });
+
+/**
+ * The venue's own weight limit, low enough for the engine's traffic to reach
+ * it. The engine reads the limit from exchangeInfo and the used weight from
+ * every answer, and holds requests until the window turns before the venue
+ * has to refuse: it is never banned, and trades on.
+ */
+describe('venue weight limit', () => {
+  const statuses: number[] = [];
+  let paced = 0;
+  const stack = stackForSuite(
+    { seed: 6, exchange: { rateLimits: { weightLimit: 150, weightWindowSeconds: 3 } } },
+    (started) => {
+      const engine = started.engine.engine!;
+      engine.venue.on('paced', () => (paced += 1));
+      engine.venue.on('request', ({ failure }) => {
+        if (failure?.httpStatus !== undefined) statuses.push(failure.httpStatus);
+      });
+    },
+  );
+
+  it('paces itself under the limit: never banned, still trading', async () => {
+    await eventually(() => paced >= 2, 20_000, 'the engine to pace itself twice');
+    const { summary, invariants } = await stopAndJudge(stack());
+
+    expect(statuses.filter((status) => status === 418)).toEqual([]);
+    expect(summary.outcomes.placed).toBeGreaterThan(10);
+    expect(summary.unresolved).toBe(0);
+    expect(invariants).toMatchObject(INVARIANTS_HOLD);
+  }, 90_000);
+});

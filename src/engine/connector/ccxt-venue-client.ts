@@ -15,6 +15,7 @@ import {
 } from './mapping.js';
 import { RateGate } from './rate-gate.js';
 import { RequestRunner, type VenueEventSink } from './request-runner.js';
+import { WeightPacer } from './weight-pacer.js';
 import type {
   Balance,
   BookTop,
@@ -30,6 +31,8 @@ import type {
 export interface CcxtVenueClientOptions extends Partial<CcxtExchangeOptions> {
   /** Use this exchange (from createCcxtExchange) instead of building one; close() then leaves it open. */
   exchange?: CcxtExchange;
+  /** The venue's request weight per window, for pacing; default read from Binance's exchangeInfo. */
+  weightLimit?: number;
   /** How long a 429/418 without Retry-After closes the gate, ms. Default 1000. */
   defaultRetryAfterMs?: number;
   /** Clock, epoch ms. Default Date.now. */
@@ -37,6 +40,16 @@ export interface CcxtVenueClientOptions extends Partial<CcxtExchangeOptions> {
 }
 
 /** Defaults of CcxtVenueClientOptions (recvWindowMs: when the exchange's options do not say). */
+function weightLimitOf(exchangeInfo: unknown): number | undefined {
+  const limits = (exchangeInfo as { rateLimits?: unknown } | undefined)?.rateLimits;
+  if (!Array.isArray(limits)) return undefined;
+  const weight = (limits as Array<Record<string, unknown>>).find(
+    (limit) => limit['rateLimitType'] === 'REQUEST_WEIGHT',
+  );
+  const value = Number(weight?.['limit']);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 /** Binance's largest myTrades page. */
 const TRADES_PAGE = 1000;
 
@@ -53,6 +66,7 @@ export class CcxtVenueClient extends EventEmitter<VenueClientEvents> implements 
   private readonly gate: RateGate;
   private readonly orderGate: RateGate;
   private readonly requests: RequestRunner;
+  private readonly pacer: WeightPacer;
   private readonly now: () => number;
   private readonly ownsExchange: boolean;
 
@@ -61,6 +75,7 @@ export class CcxtVenueClient extends EventEmitter<VenueClientEvents> implements 
     this.now = options.now ?? Date.now;
     this.gate = new RateGate(this.now);
     this.orderGate = new RateGate(this.now);
+    this.pacer = new WeightPacer(this.gate, { weightLimit: options.weightLimit, now: this.now });
     this.requests = new RequestRunner(
       this.gate,
       this.orderGate,
@@ -69,6 +84,7 @@ export class CcxtVenueClient extends EventEmitter<VenueClientEvents> implements 
         now: this.now,
         defaultRetryAfterMs:
           options.defaultRetryAfterMs ?? CCXT_VENUE_CLIENT_DEFAULTS.defaultRetryAfterMs,
+        pacer: this.pacer,
       },
     );
     this.ownsExchange = options.exchange === undefined;
@@ -85,6 +101,7 @@ export class CcxtVenueClient extends EventEmitter<VenueClientEvents> implements 
     const markets = await this.requests.run('markets', signal, () =>
       this.exchange.loadMarkets(true),
     );
+    if (this.pacer.weightLimit === undefined) await this.learnWeightLimit(signal);
     const rules = new Map<string, MarketRules>();
     for (const market of Object.values(markets)) {
       if (market?.spot)
@@ -94,6 +111,17 @@ export class CcxtVenueClient extends EventEmitter<VenueClientEvents> implements 
         );
     }
     return rules;
+  }
+
+  /** Binance states its REQUEST_WEIGHT limit in exchangeInfo; other venues keep pacing off. */
+  private async learnWeightLimit(signal?: AbortSignal): Promise<void> {
+    const implicit = this.exchange as unknown as { publicGetExchangeInfo?: () => Promise<unknown> };
+    if (typeof implicit.publicGetExchangeInfo !== 'function') return;
+    const info = await this.requests.run('markets', signal, () =>
+      implicit.publicGetExchangeInfo!(),
+    );
+    const limit = weightLimitOf(info);
+    if (limit !== undefined) this.pacer.setWeightLimit(limit);
   }
 
   async placeOrder(request: PlaceOrderRequest, signal?: AbortSignal): Promise<VenueOrder> {

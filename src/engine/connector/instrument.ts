@@ -40,6 +40,8 @@ export function attachResponseInfo(error: unknown, info: Partial<VenueResponseIn
 
 interface RequestContext {
   signal: AbortSignal | undefined;
+  /** Told of every answer's headers, errors included. */
+  onHeaders: ((headers: Array<[string, string]>) => void) | undefined;
 }
 
 const INSTRUMENTED = Symbol('n1v1.instrumented');
@@ -50,8 +52,9 @@ const requestContext = new AsyncLocalStorage<RequestContext>();
 export function withRequestSignal<T>(
   signal: AbortSignal | undefined,
   fn: () => Promise<T>,
+  onHeaders?: (headers: Array<[string, string]>) => void,
 ): Promise<T> {
-  return requestContext.run({ signal }, fn);
+  return requestContext.run({ signal, onHeaders }, fn);
 }
 
 /** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -87,6 +90,13 @@ function headerValue(headers: unknown, name: string): unknown {
   const wanted = name.toLowerCase();
   const entry = Object.entries(headers).find(([key]) => key.toLowerCase() === wanted);
   return entry?.[1];
+}
+
+function headerEntries(headers: unknown): Array<[string, string]> {
+  if (typeof headers !== 'object' || headers === null) return [];
+  const entries = (headers as { entries?: () => Iterable<[string, string]> }).entries;
+  if (typeof entries === 'function') return [...entries.call(headers)];
+  return Object.entries(headers).map(([name, value]) => [name, String(value)]);
 }
 
 /** The ccxt internals hooked; all exist on every ccxt exchange class (base Exchange). */
@@ -129,6 +139,7 @@ export function instrument<T extends CcxtExchange>(exchange: T): T {
     undiciRequest: target.undiciRequest.bind(exchange),
   };
   target.handleRestResponse = (response, ...rest) => {
+    requestContext.getStore()?.onHeaders?.(headerEntries(response.headers));
     const info = {
       httpStatus: response.status,
       retryAfterMs: parseRetryAfterMs(headerValue(response.headers, 'retry-after')),

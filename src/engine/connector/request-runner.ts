@@ -1,6 +1,7 @@
 import { classifyVenueError, VenueError } from './classify.js';
 import { withRequestSignal } from './instrument.js';
 import type { RateGate } from './rate-gate.js';
+import type { WeightPacer } from './weight-pacer.js';
 import type { VenueClientEvents, VenueFailure, VenueOperation } from './venue-client.js';
 
 /** Where a RequestRunner reports, typically a VenueClient's own emit. */
@@ -25,7 +26,12 @@ export class RequestRunner {
     private readonly gate: RateGate,
     private readonly orderGate: RateGate,
     private readonly emit: VenueEventSink,
-    private readonly options: { now: () => number; defaultRetryAfterMs: number },
+    private readonly options: {
+      now: () => number;
+      defaultRetryAfterMs: number;
+      /** Closes the gate near the venue's weight limit, from the used-weight headers. */
+      pacer?: WeightPacer;
+    },
   ) {}
 
   /** Latency is measured from leaving the gate: it is the venue's, not the back-off's. */
@@ -43,7 +49,7 @@ export class RequestRunner {
     }
     const at = this.options.now();
     try {
-      const result = await withRequestSignal(combined, send);
+      const result = await withRequestSignal(combined, send, (headers) => this.pace(headers));
       const latencyMs = this.options.now() - at;
       this.emit('request', { operation, at, latencyMs, ok: true, failure: undefined });
       return result;
@@ -55,6 +61,11 @@ export class RequestRunner {
       }
       throw this.failed(operation, at, failure, cause);
     }
+  }
+
+  private pace(headers: Array<[string, string]>): void {
+    const until = this.options.pacer?.observe(headers);
+    if (until !== undefined) this.emit('paced', { at: this.options.now(), until });
   }
 
   /** Rejects every request waiting at the gate, and every later one, as not_sent. */

@@ -117,6 +117,8 @@ export interface VenueClientEvents {
    * venue's order-count limit, -1015).
    */
   rateLimited: [{ at: number; until: number; httpStatus: number; scope: 'all' | 'orders' }];
+  /** Near the venue's weight limit, the gate closed until the venue's window turns, before any 429. */
+  paced: [{ at: number; until: number }];
 }
 
 /**

@@ -70,7 +70,9 @@ function handleRoute(
   // Weight counts per client address, as on the venue; a request too malformed to weigh costs 1.
   const address = req.socket.remoteAddress ?? 'unknown';
   const weight = runtime.rateLimiter.chargeWeight(address, params ? route.weight(params) : 1);
-  const headers: Record<string, number> = { 'X-MBX-USED-WEIGHT-1M': weight.usedWeight };
+  const headers: Record<string, number> = {
+    [usedWeightHeader(runtime.rateLimits.weightWindowSeconds)]: weight.usedWeight,
+  };
   if (!weight.allowed) return rateLimitedReply(weight, runtime.rateLimits, headers);
   try {
     if (!params) throw badParams;
@@ -153,4 +155,10 @@ function unknownEndpoint(method: string, path: string): Reply {
 function describeInterval(seconds: number): string {
   const { interval, intervalNum } = weightInterval(seconds);
   return `${intervalNum} ${interval}`;
+}
+
+/** Binance names the header after its window: X-MBX-USED-WEIGHT-1M, or -3S for a 3-second window. */
+function usedWeightHeader(windowSeconds: number): string {
+  const { interval, intervalNum } = weightInterval(windowSeconds);
+  return `X-MBX-USED-WEIGHT-${intervalNum}${interval[0]}`;
 }
