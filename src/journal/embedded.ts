@@ -1,5 +1,8 @@
+import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { sharedTemplate, type TemplateCache } from './template.js';
 
 /**
  * Pool size for a journal on the embedded database. pglite-socket runs one
@@ -50,7 +53,7 @@ export async function startEmbeddedDatabase(
   options: EmbeddedDatabaseOptions = {},
 ): Promise<EmbeddedDatabase> {
   const host = options.host ?? '127.0.0.1';
-  const db = await PGlite.create(options.dataDir);
+  const db = await openDatabase(options.dataDir);
   const server = new PGLiteSocketServer({
     db,
     host,
@@ -76,4 +79,62 @@ export async function startEmbeddedDatabase(
         await db.close();
       })()),
   };
+}
+
+/**
+ * Opens PGlite without running initdb where it can: an in-memory database
+ * loads the shared template (see template.ts), a new data directory is seeded
+ * from it. Any failure along the fast path falls back to plain PGlite, which
+ * is slow but what the template is a copy of.
+ */
+export async function openDatabase(
+  dataDir: string | undefined,
+  template: TemplateCache = sharedTemplate,
+): Promise<PGlite> {
+  if (dataDir === undefined) {
+    const tarball = await template.tarball().catch(() => undefined);
+    if (tarball) {
+      try {
+        return await PGlite.create({ loadDataDir: tarball });
+      } catch {
+        // A template PGlite can't load is useless to every later start too.
+        await template.discard();
+      }
+    }
+    return PGlite.create();
+  }
+  // Only plain paths: a URL-style dataDir (memory://, file://) is PGlite's business.
+  if (!dataDir.includes('://') && (await isAbsentOrEmpty(dataDir))) {
+    await seedDataDir(dataDir, template).catch(() => undefined);
+  }
+  return PGlite.create(dataDir);
+}
+
+/**
+ * Puts a copy of the template at `dataDir` as a whole or not at all: PGlite
+ * writes it into a sibling staging directory (same filesystem), shuts down
+ * cleanly, and the directory is renamed into place. A crash mid-copy leaves
+ * only a stray staging directory, never a half-written database that a later
+ * start would take for a real one. If another process seeded `dataDir` first,
+ * the rename fails and its copy is used.
+ */
+async function seedDataDir(dataDir: string, template: TemplateCache): Promise<void> {
+  const tarball = await template.tarball();
+  const staging = await mkdtemp(`${resolve(dataDir)}.seed-`);
+  try {
+    const db = await PGlite.create(staging, { loadDataDir: tarball });
+    await db.close();
+    await rename(staging, dataDir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** True when there is nothing at `dir` yet, so seeding can't overwrite data. */
+async function isAbsentOrEmpty(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
