@@ -61,10 +61,10 @@ export interface Journal {
   events(clientOrderId: string): Promise<OrderEvent[]>;
   /** The highest client order sequence number used per strategy (the `<seq>` of `<strategyId>-<seq>`). */
   lastSequences(): Promise<Map<string, number>>;
-  /** The account's balances when the journal was first used, if recorded. Throws while the database is unreachable. */
+  /** The account's balances at the last quiet start, if recorded. Throws while the database is unreachable. */
   balanceBaseline(): Promise<BalanceBaseline | undefined>;
-  /** Records the baseline unless one exists, and returns the one in force. */
-  recordBalanceBaseline(baseline: BalanceBaseline): Promise<BalanceBaseline>;
+  /** Replaces the baseline: taken when no order is live, so later fills alone must explain any change. */
+  recordBalanceBaseline(baseline: BalanceBaseline): Promise<void>;
   status(): JournalStatus;
   on<E extends keyof JournalEvents>(event: E, listener: (...args: JournalEvents[E]) => void): this;
   off<E extends keyof JournalEvents>(event: E, listener: (...args: JournalEvents[E]) => void): this;

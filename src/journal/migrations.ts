@@ -1,4 +1,5 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, Pool, PoolClient } from 'pg';
+import { sleep } from '../common/index.js';
 
 /** One schema change; versions are applied in ascending order, each exactly once. */
 export interface Migration {
@@ -55,8 +56,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'balance baseline',
     sql: `
-      -- The account's balances when the journal was first used: what the journal's
-      -- fills must explain the venue's balances from.
+      -- The account's balances at the engine's last quiet start (no live order): what
+      -- the fills of later orders must explain the venue's balances from.
       create table balance_baseline (
         asset text primary key,
         amount text not null,
@@ -108,4 +109,26 @@ export async function migrate(
     throw error;
   }
   return applied;
+}
+
+/** Connects (retrying with backoff until the signal aborts) and migrates. */
+export async function migrateWhenReachable(
+  pool: Pool,
+  signal: AbortSignal | undefined,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    signal?.throwIfAborted();
+    let client: PoolClient | undefined;
+    try {
+      client = await pool.connect();
+      await migrate(client);
+      client.release();
+      return;
+    } catch (error) {
+      client?.release(error instanceof Error ? error : true);
+      onError(error);
+    }
+    await sleep(Math.min(1_000, 100 * 2 ** attempt), signal);
+  }
 }

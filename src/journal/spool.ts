@@ -19,6 +19,8 @@ export interface SpoolRead {
  */
 export class SpoolFile {
   private entryCount = 0;
+  /** Bytes of complete lines in the file: where a failed append is cut back to. */
+  private byteLength = 0;
 
   private constructor(
     readonly path: string,
@@ -47,9 +49,17 @@ export class SpoolFile {
   async append(entries: readonly JournalEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const text = entries.map((entry) => JSON.stringify(entry) + '\n').join('');
-    await this.file.write(text);
-    // datasync flushes the data and the size, which is all a reader needs.
-    await this.file.datasync();
+    try {
+      // writeFile loops over short writes; one write() can stop short (a full disk) without an error.
+      await this.file.writeFile(text);
+      // datasync flushes the data and the size, which is all a reader needs.
+      await this.file.datasync();
+    } catch (error) {
+      // Cut off what got out, or the next append would glue its first line to the fragment.
+      await this.file.truncate(this.byteLength).catch(() => undefined);
+      throw error;
+    }
+    this.byteLength += Buffer.byteLength(text);
     this.entryCount += entries.length;
   }
 
@@ -91,6 +101,7 @@ export class SpoolFile {
     await this.file.truncate(0);
     await this.file.datasync();
     this.entryCount = 0;
+    this.byteLength = 0;
   }
 
   async close(): Promise<void> {
@@ -106,6 +117,7 @@ export class SpoolFile {
       await this.file.truncate(keep);
       await this.file.datasync();
     }
+    this.byteLength = keep;
     this.entryCount = (await this.read(0, Number.POSITIVE_INFINITY)).entries.length;
   }
 }

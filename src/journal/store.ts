@@ -129,16 +129,16 @@ export async function readBalanceBaseline(db: Queryable): Promise<BalanceBaselin
   return { at: Number(first.taken_at), balances };
 }
 
-/** Writes the baseline in one statement, only when none exists: the first one taken stays. */
+/** Replaces the baseline; run it inside a transaction so it is never half old, half new. */
 export async function writeBalanceBaseline(
   db: Queryable,
   baseline: BalanceBaseline,
 ): Promise<void> {
   const assets = Object.keys(baseline.balances);
+  await db.query('delete from balance_baseline');
   await db.query(
     `insert into balance_baseline (asset, amount, taken_at)
-     select asset, amount, $3::bigint from unnest($1::text[], $2::text[]) as b(asset, amount)
-     where not exists (select 1 from balance_baseline)`,
+     select asset, amount, $3::bigint from unnest($1::text[], $2::text[]) as b(asset, amount)`,
     [assets, assets.map((asset) => baseline.balances[asset]), baseline.at],
   );
 }

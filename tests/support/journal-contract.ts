@@ -60,7 +60,9 @@ export async function resetDatabase(url: string): Promise<void> {
   client.on('error', () => undefined);
   await client.connect();
   try {
-    await client.query('drop table if exists order_events, orders, schema_migrations');
+    await client.query(
+      'drop table if exists order_events, orders, balance_baseline, schema_migrations',
+    );
   } finally {
     await client.end();
   }
@@ -251,15 +253,16 @@ export function journalContract(name: string, start: () => Promise<ContractDatab
     );
 
     it(
-      'keeps the first balance baseline it is given',
+      'replaces the balance baseline as a whole',
       async () => {
         const journal = await openJournal();
         expect(await journal.balanceBaseline()).toBeUndefined();
         const first = { at: 1_000, balances: { BTC: '10', USDT: '1000000.5' } };
-        expect(await journal.recordBalanceBaseline(first)).toEqual(first);
-        const later = { at: 2_000, balances: { BTC: '9', USDT: '5' } };
-        expect(await journal.recordBalanceBaseline(later)).toEqual(first);
+        await journal.recordBalanceBaseline(first);
         expect(await journal.balanceBaseline()).toEqual(first);
+        const later = { at: 2_000, balances: { ETH: '3' } };
+        await journal.recordBalanceBaseline(later);
+        expect(await journal.balanceBaseline()).toEqual(later);
       },
       HANG_GUARD_MS,
     );
