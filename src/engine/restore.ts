@@ -4,14 +4,11 @@ import { signedExecuted, type OrderStore } from './executor/index.js';
 /**
  * Rebuilds the engine's memory from the journal after a restart: every order
  * not final goes back into the store (the reconciler settles them), and each
- * strategy's position is the sum of what its orders executed. Returns how
- * many orders the journal holds.
+ * strategy's position is the sum of what its orders executed.
  */
-export async function restoreStore(journal: Journal, store: OrderStore): Promise<number> {
-  let count = 0;
+export async function restoreStore(journal: Journal, store: OrderStore): Promise<void> {
   const positions = new Map<string, { strategyId: string; symbol: string; base: number }>();
   for (const order of await journal.orders()) {
-    count += 1;
     const key = `${order.strategyId} ${order.symbol}`;
     const position = positions.get(key) ?? {
       strategyId: order.strategyId,
@@ -25,5 +22,4 @@ export async function restoreStore(journal: Journal, store: OrderStore): Promise
   for (const { strategyId, symbol, base } of positions.values()) {
     store.restorePosition(strategyId, symbol, base);
   }
-  return count;
 }

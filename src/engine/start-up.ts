@@ -18,8 +18,8 @@ export interface Dependencies {
 /**
  * Opens the journal first (replaying any spool a crashed process left), then
  * the venue's rules, then rebuilds memory from the journal: client order ids
- * continue, live orders come back, positions are summed. A new journal records
- * the account's balances, which its fills must later explain.
+ * continue, live orders come back, positions are summed. With no live order,
+ * the account's balances are recorded as the baseline later fills must explain.
  */
 export async function openDependencies(
   options: EngineOptions,
@@ -37,7 +37,9 @@ export async function openDependencies(
   const store = new OrderStore();
   const ids = new ClientOrderIds();
   ids.restore(await journal.lastSequences());
-  if ((await restoreStore(journal, store)) === 0) {
+  await restoreStore(journal, store);
+  if (store.size === 0) {
+    // Quiet: no order can still fill, so the fills of orders from now on must explain any change.
     await journal.recordBalanceBaseline({
       at: Date.now(),
       balances: await totalBalances(venue, signal),

@@ -55,3 +55,7 @@ process.on('message', (message: ParentMessage) => {
   }
 });
 process.on('disconnect', () => void shutdown(0));
+// A terminal's Ctrl-C reaches the whole process group; the parent decides when the
+// engine stops (over IPC, to get its summary), so the child must not die of it.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);

@@ -41,17 +41,18 @@ export interface BalanceReport {
 }
 
 /**
- * Explains the venue's balances from the journal, exactly: the balances when
- * the journal was first used, plus every journaled fill, less the fees the
- * venue charged (read from its trade list). Meaningful when nothing is in
+ * Explains the venue's balances from the journal, exactly: the balances at
+ * the last quiet start, plus the fills of every order since, less the fees
+ * the venue charged (read from its trade list). Meaningful when nothing is in
  * flight: the engine runs it after its final reconcile.
  */
 export async function checkBalances(context: BalanceCheckContext): Promise<BalanceReport> {
   const { venue, journal, signal } = context;
   const at = Date.now();
   const baseline = await journal.balanceBaseline();
-  if (!baseline) return unchecked(at, 'no balance baseline: the journal predates balance checks');
-  const orders = await journal.orders();
+  if (!baseline) return unchecked(at, 'no balance baseline: the engine never started quiet');
+  // Orders from before the baseline were final when it was taken: their fills are in it.
+  const orders = (await journal.orders()).filter((order) => order.createdAt >= baseline.at);
   const deltas = new Map<string, Amount>();
   const byExchangeId = new Map<string, OrderRecord>();
   const symbols = new Set<string>();
