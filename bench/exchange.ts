@@ -92,7 +92,7 @@ const exchangeAccepts = (status: number, body: string): boolean =>
   status >= 200 && status < 300 && body.includes('"status":"FILLED"');
 
 /** Rate limits are lifted: the benchmark measures the order path, not the limiter saying no. */
-function exchangeArgs(): string[] {
+export function exchangeArgs(): string[] {
   const unlimited = '1000000000';
   return [
     CLI_PATH,

@@ -25,6 +25,11 @@ const BENCHMARKS: Readonly<Record<string, RegistryEntry>> = {
     description: 'signed order placement on the exchange CLI vs a raw node:http echo server',
     load: async () => (await import('./exchange.js')).benchmark,
   },
+  engine: {
+    description:
+      'the trading engine end to end on a real stack: orders/s and latency vs raw node:http',
+    load: async () => (await import('./engine.js')).benchmark,
+  },
   proxy: {
     description:
       'the fault-injecting proxy (no toxics) vs direct: HTTP throughput, latency, bulk TCP',
