@@ -22,3 +22,4 @@ export {
   type Amount,
   type ParseResult,
 } from './decimal.js';
+export { withLinkedSignal } from './linked-signal.js';

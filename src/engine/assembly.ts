@@ -35,6 +35,7 @@ export function assembleParts(deps: Dependencies, config: AssemblySettings): Par
     isFailure: isExchangeFault,
     probe: (s) => venue.ping(s),
     halfOpenAfterMs: settings.breakerHalfOpenAfterMs,
+    probeTimeoutMs: settings.requestTimeoutMs,
   });
   const risk = new RiskGate(config.risk);
   const feed = new MarketDataFeed({ venue, symbols, signal });

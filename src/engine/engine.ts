@@ -1,5 +1,5 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { withDefaults } from '../common/index.js';
+import { withDefaults, withLinkedSignal } from '../common/index.js';
 import type { Journal } from '../journal/index.js';
 import { assembleParts } from './assembly.js';
 import { componentHealth, type ComponentName } from './components.js';
@@ -24,6 +24,9 @@ import { openDependencies } from './start-up.js';
 import type { Strategy } from './strategies/index.js';
 import { SummaryRecorder, type EngineSummary } from './summary.js';
 import { Trading } from './trading.js';
+
+/** Longest a balance check may take: every symbol's fills and the balances, paged. */
+const BALANCE_CHECK_TIMEOUT_MS = 60_000;
 
 export interface Engine {
   healthUrl: string;
@@ -99,7 +102,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }),
     report: () => healthReport(components(), Date.now()),
   });
-  const balances = () => checkBalances({ venue, journal, rules, signal });
+  // Bounded: a stop must end even when the venue stops answering mid-check.
+  const balances = () =>
+    withLinkedSignal([signal], BALANCE_CHECK_TIMEOUT_MS, (bounded) =>
+      checkBalances({ venue, journal, rules, signal: bounded }),
+    );
   const trading = new Trading({
     ...parts,
     ...{ settings, executorSettings, events, venue, journal, store, components, signal },

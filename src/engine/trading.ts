@@ -80,7 +80,11 @@ export class Trading {
 
   /** Stops the strategies, drains in-flight orders, cancels resting ones, settles the journal. */
   stop(): Promise<EngineSummary> {
-    this.stopping ??= this.orderlyStop();
+    // A failed stop (say, the database away) can be tried again; a good one is kept.
+    this.stopping ??= this.orderlyStop().catch((error: unknown) => {
+      this.stopping = undefined;
+      throw error;
+    });
     return this.stopping;
   }
 

@@ -1,3 +1,4 @@
+import { withLinkedSignal } from '../../common/index.js';
 import { classifyVenueError, VenueError } from './classify.js';
 import { withRequestSignal } from './instrument.js';
 import type { RateGate } from './rate-gate.js';
@@ -35,12 +36,21 @@ export class RequestRunner {
   ) {}
 
   /** Latency is measured from leaving the gate: it is the venue's, not the back-off's. */
-  async run<T>(
+  run<T>(
     operation: VenueOperation,
     signal: AbortSignal | undefined,
     send: () => Promise<T>,
   ): Promise<T> {
-    const combined = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+    return withLinkedSignal([signal, this.closing.signal], undefined, (combined) =>
+      this.runLinked(operation, combined, send),
+    );
+  }
+
+  private async runLinked<T>(
+    operation: VenueOperation,
+    combined: AbortSignal,
+    send: () => Promise<T>,
+  ): Promise<T> {
     try {
       if (operation === 'placeOrder') await this.orderGate.wait(combined);
       await this.gate.wait(combined);

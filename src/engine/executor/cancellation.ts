@@ -1,3 +1,4 @@
+import { withLinkedSignal } from '../../common/index.js';
 import { OPEN_STATUSES, type OrderRecord } from '../../journal/index.js';
 import type { VenueFailure, VenueOrder } from '../connector/index.js';
 import { failureOf } from './failures.js';
@@ -37,7 +38,9 @@ export async function cancelOrder(
     const settled = differsFromVenue(latest, venueOrder)
       ? withVenueState(latest, venueOrder, context.now())
       : latest;
-    if (settled !== latest) {
+    // Claimed in memory before the journal write: a reconcile pass racing on this
+    // order then sees the newer version and leaves it alone.
+    if (settled !== latest && store.put(settled)) {
       await context.journal.append({ kind: 'STATUS', order: settled, detail: { cancel: true } });
       context.onChange(settled, 'STATUS');
     }
@@ -51,9 +54,18 @@ export async function cancelOrder(
 
 /** Cancels; when the venue no longer has it open, asks what became of it. */
 async function cancelOrQuery(context: PlacementContext, order: OrderRecord): Promise<VenueOrder> {
-  const { venue, breaker } = context;
   // Bounded like a placement, so a stop never waits out a long ban.
-  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(context.orderDeadlineMs)]);
+  return withLinkedSignal([context.signal], context.orderDeadlineMs, (signal) =>
+    cancelOrQueryWithin(context, order, signal),
+  );
+}
+
+async function cancelOrQueryWithin(
+  context: PlacementContext,
+  order: OrderRecord,
+  signal: AbortSignal,
+): Promise<VenueOrder> {
+  const { venue, breaker } = context;
   try {
     return await breaker.execute(
       () => venue.cancelOrder(order.symbol, order.clientOrderId, signal),

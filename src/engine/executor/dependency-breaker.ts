@@ -6,6 +6,7 @@ import {
   handleWhen,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import { withLinkedSignal } from '../../common/index.js';
 import type { BreakerState } from '../../journal/index.js';
 
 export interface DependencyBreakerOptions {
@@ -17,6 +18,8 @@ export interface DependencyBreakerOptions {
   isFailure: (error: Error) => boolean;
   /** A cheap request run while open, so the breaker closes without waiting for real traffic. */
   probe: (signal: AbortSignal) => Promise<void>;
+  /** A probe still unanswered after this is abandoned: calls queue behind a half-open probe. Default 3000 ms. */
+  probeTimeoutMs?: number;
 }
 
 export interface DependencyBreakerEvents {
@@ -76,8 +79,9 @@ export class DependencyBreaker extends EventEmitter<DependencyBreakerEvents> {
     if (this.probing || this.policy.state !== CircuitState.Open) return;
     this.probing = true;
     try {
-      const signal = this.aborter.signal;
-      await this.policy.execute(() => this.options.probe(signal), signal);
+      await withLinkedSignal([this.aborter.signal], this.options.probeTimeoutMs ?? 3000, (signal) =>
+        this.policy.execute(() => this.options.probe(signal), signal),
+      );
     } catch {
       // Still open (or not yet allowed to probe): the next tick tries again.
     } finally {

@@ -71,3 +71,30 @@ describe('isExchangeFault', () => {
     expect(isExchangeFault(new BrokenCircuitError())).toBe(false);
   });
 });
+
+describe('isExchangeFault and our own waits', () => {
+  it('does not blame the exchange for a request that gave up at our rate gate', () => {
+    const gate = new VenueError(
+      {
+        kind: 'not_sent',
+        httpStatus: undefined,
+        venueCode: undefined,
+        retryAfterMs: undefined,
+        errorClass: 'GateAborted',
+      },
+      'placeOrder',
+    );
+    const refused = new VenueError(
+      {
+        kind: 'not_sent',
+        httpStatus: undefined,
+        venueCode: undefined,
+        retryAfterMs: undefined,
+        errorClass: 'ECONNREFUSED',
+      },
+      'placeOrder',
+    );
+    expect(isExchangeFault(gate)).toBe(false);
+    expect(isExchangeFault(refused)).toBe(true);
+  });
+});

@@ -50,8 +50,18 @@ export function reasonOf(failure: VenueFailure): string {
   return `${failure.kind}:${failure.errorClass}`;
 }
 
-/** Failures that say the exchange itself is unwell, which count against its breaker. */
+/** Not-sent failures of our own making: waiting at our rate gate, or the caller giving up. */
+const OWN_WAITS = new Set(['GateAborted', 'CallerAborted']);
+
+/**
+ * Failures that say the exchange itself is unwell, which count against its
+ * breaker: no answer, or no connection. A request that gave up waiting at our
+ * own rate gate says nothing about the exchange.
+ */
 export function isExchangeFault(error: Error): boolean {
-  const kind = failureOf(error).kind;
-  return kind === 'ambiguous' || (kind === 'not_sent' && error instanceof VenueError);
+  const failure = failureOf(error);
+  if (failure.kind === 'ambiguous') return !OWN_WAITS.has(failure.errorClass);
+  return (
+    failure.kind === 'not_sent' && error instanceof VenueError && !OWN_WAITS.has(failure.errorClass)
+  );
 }

@@ -89,3 +89,34 @@ describe('OrderStore', () => {
     expect(store.orders()).toHaveLength(5);
   });
 });
+
+describe('OrderStore versions', () => {
+  it('refuses a version not newer than the one held, live or recently final', () => {
+    const store = new OrderStore();
+    const base = newOrderRecord(
+      {
+        strategyId: 'v1',
+        symbol: 'BTC/USDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        quantity: '1',
+        price: '10',
+        timeInForce: 'GTC',
+        intendedAt: 0,
+      },
+      'v1-1',
+      0,
+    );
+    const open = changed(base, 1, { status: 'NEW' });
+    const partly = changed(open, 2, { status: 'PARTIALLY_FILLED', executedQty: '0.5' });
+    const canceled = changed(open, 2, { status: 'CANCELED', executedQty: '0.5' });
+    expect(store.put(base)).toBe(true);
+    expect(store.put(open)).toBe(true);
+    expect(store.put(canceled)).toBe(true);
+    // A racing writer's update of the same version must neither revive nor re-count.
+    expect(store.put(partly)).toBe(false);
+    expect(store.get('v1-1')).toBeUndefined();
+    expect(store.latestVersion('v1-1')).toBe(canceled.version);
+    expect(store.position('v1', 'BTC/USDT')).toBe(0.5);
+  });
+});

@@ -6,8 +6,13 @@ import { signedExecuted } from './records.js';
  * or resting at the venue. Final orders leave it, so memory stays bounded
  * however long the engine trades; positions keep what their fills added.
  */
+/** Recently finished orders remembered, so a stale update cannot bring one back to life. */
+const RECENT_FINAL_KEPT = 10_000;
+
 export class OrderStore {
   private readonly live = new Map<string, OrderRecord>();
+  /** Version at which recent orders became final, oldest first. */
+  private readonly recentFinal = new Map<string, number>();
   private readonly byStrategy = new Map<string, Map<string, OrderRecord>>();
   /** Net executed base quantity per `${strategyId} ${symbol}`. */
   private readonly positions = new Map<string, number>();
@@ -20,8 +25,20 @@ export class OrderStore {
     return this.live.get(clientOrderId);
   }
 
-  /** Records the latest state of an order; a final order is dropped after its fills are counted. */
-  put(record: OrderRecord): void {
+  /** The newest version this store has seen of an order, live or recently final. */
+  latestVersion(clientOrderId: string): number | undefined {
+    return this.live.get(clientOrderId)?.version ?? this.recentFinal.get(clientOrderId);
+  }
+
+  /**
+   * Records the latest state of an order; a final order is dropped after its
+   * fills are counted. A version not newer than the one held is refused
+   * (returns false): two writers racing on one order cannot count a fill twice
+   * or revive a finished order.
+   */
+  put(record: OrderRecord): boolean {
+    const latest = this.latestVersion(record.clientOrderId);
+    if (latest !== undefined && record.version <= latest) return false;
     const before = this.live.get(record.clientOrderId);
     const delta = signedExecuted(record) - (before ? signedExecuted(before) : 0);
     if (delta !== 0) {
@@ -32,10 +49,19 @@ export class OrderStore {
     if (FINAL_STATUSES.has(record.status)) {
       this.live.delete(record.clientOrderId);
       ofStrategy.delete(record.clientOrderId);
+      this.rememberFinal(record);
     } else {
       this.live.set(record.clientOrderId, record);
       ofStrategy.set(record.clientOrderId, record);
     }
+    return true;
+  }
+
+  private rememberFinal(record: OrderRecord): void {
+    this.recentFinal.set(record.clientOrderId, record.version);
+    if (this.recentFinal.size <= RECENT_FINAL_KEPT) return;
+    const oldest = this.recentFinal.keys().next().value;
+    if (oldest !== undefined) this.recentFinal.delete(oldest);
   }
 
   /** Takes a journaled order back into memory after a restart; its fills are already in the restored positions. */

@@ -1,5 +1,5 @@
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
-import { sleep } from '../../common/index.js';
+import { sleep, withLinkedSignal } from '../../common/index.js';
 import type { Journal, OrderEventKind, OrderRecord } from '../../journal/index.js';
 import type { VenueClient, VenueFailure, VenueOrder } from '../connector/index.js';
 import type { DependencyBreaker } from './dependency-breaker.js';
@@ -59,11 +59,10 @@ export async function placeOrder(
     const remainingMs = sendDeadline - now();
     if (remainingMs <= 0) return { kind: 'abandoned', order: await abandon(context, order) };
     order = changed(order, now(), { attempts: order.attempts + 1 });
-    const signal = AbortSignal.any([context.signal, AbortSignal.timeout(remainingMs)]);
     try {
-      const venueOrder = await context.breaker.execute(
-        () => venue.placeOrder(requestOf(order), signal),
-        signal,
+      // The deadline bounds the wait at the rate gate too: nothing is signed after it.
+      const venueOrder = await withLinkedSignal([context.signal], remainingMs, (signal) =>
+        context.breaker.execute(() => venue.placeOrder(requestOf(order), signal), signal),
       );
       const ackAt = now();
       order = await record(context, withVenueState(order, venueOrder, ackAt), 'ACK', venueOrder);
@@ -115,15 +114,19 @@ export async function resolve(
   const giveUpAt = Math.max(conclusiveAt, now()) + context.resolveDeadlineMs;
   let backoff: IBackoff<unknown> = newBackoff(context);
   while (!context.signal.aborted) {
+    // The venue's answer describes the moment it was asked, not the moment it arrived.
+    const askedAt = now();
     try {
-      const venueOrder = await context.breaker.execute(
-        () => venue.queryOrder(order.symbol, order.clientOrderId, context.signal),
-        context.signal,
+      const venueOrder = await withLinkedSignal([context.signal], giveUpAt - askedAt, (signal) =>
+        context.breaker.execute(
+          () => venue.queryOrder(order.symbol, order.clientOrderId, signal),
+          signal,
+        ),
       );
       return { kind: 'found', venueOrder };
     } catch (error) {
       const failure = failureOf(error);
-      if (failure.kind === 'not_found' && now() >= conclusiveAt) return { kind: 'absent' };
+      if (failure.kind === 'not_found' && askedAt >= conclusiveAt) return { kind: 'absent' };
       if (now() >= giveUpAt) return { kind: 'unresolved' };
       if (failure.kind !== 'not_found') context.onRetry(failure);
       const waitMs =

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { withLinkedSignal } from '../../common/index.js';
 import type { BookTop, VenueClient } from '../connector/venue-client.js';
 
 export interface MarketDataFeedOptions {
@@ -156,10 +157,11 @@ export class MarketDataFeed extends EventEmitter<MarketDataFeedEvents> {
       this.pollTimeoutMs,
     );
     timer.unref();
-    const signal = AbortSignal.any([stopSignal, deadline.signal]);
     this.counters.polls += 1;
     try {
-      const tops = await this.options.venue.bookTops(this.options.symbols, signal);
+      const tops = await withLinkedSignal([stopSignal, deadline.signal], undefined, (signal) =>
+        this.options.venue.bookTops(this.options.symbols, signal),
+      );
       if (stopSignal.aborted) return;
       this.accept(tops);
     } catch (error) {

@@ -1,11 +1,12 @@
 export { absenceConclusiveAt, checkOrder, type OrderCheck } from './reconcile-order.js';
+export { Reconciler, type ReconcilerEvents, type ReconcilerOptions } from './reconciler.js';
 export {
-  Reconciler,
+  JournalBehindError,
+  reconcilePass,
   type Difference,
+  type PassContext,
   type ReconcileReport,
-  type ReconcilerEvents,
-  type ReconcilerOptions,
-} from './reconciler.js';
+} from './pass.js';
 export {
   checkBalances,
   type AssetBalance,

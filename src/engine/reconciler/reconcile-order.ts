@@ -1,10 +1,10 @@
+import { withLinkedSignal } from '../../common/index.js';
 import { UNRESOLVED_STATUSES, type OrderRecord } from '../../journal/index.js';
-import type { VenueClient } from '../connector/index.js';
+import type { VenueClient, VenueOrder } from '../connector/index.js';
 import {
   differsFromVenue,
   failureOf,
   withStatus,
-  withVenueState,
   type DependencyBreaker,
 } from '../executor/index.js';
 
@@ -12,8 +12,8 @@ import {
 export type OrderCheck =
   /** Journal and venue agree. */
   | { kind: 'agrees' }
-  /** The journal now says what the venue says. */
-  | { kind: 'updated'; order: OrderRecord; before: OrderRecord['status'] }
+  /** The venue says something else than the journal: this. */
+  | { kind: 'updated'; venueOrder: VenueOrder }
   /** The venue never had it and never will: recorded ABANDONED. */
   | { kind: 'abandoned'; order: OrderRecord }
   /** Not decidable yet: the venue could still accept a request sent for it, or did not answer. */
@@ -44,23 +44,19 @@ export async function checkOrder(
   order: OrderRecord,
 ): Promise<OrderCheck> {
   const { venue, breaker, now } = context;
-  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(context.queryTimeoutMs)]);
+  // The venue's answer describes the moment it was asked, not the moment it arrived.
+  const askedAt = now();
   try {
-    const venueOrder = await breaker.execute(
-      () => venue.queryOrder(order.symbol, order.clientOrderId, signal),
-      signal,
+    const venueOrder = await withLinkedSignal([context.signal], context.queryTimeoutMs, (signal) =>
+      breaker.execute(() => venue.queryOrder(order.symbol, order.clientOrderId, signal), signal),
     );
     if (!differsFromVenue(order, venueOrder)) return { kind: 'agrees' };
-    return {
-      kind: 'updated',
-      order: withVenueState(order, venueOrder, now()),
-      before: order.status,
-    };
+    return { kind: 'updated', venueOrder };
   } catch (error) {
     const failure = failureOf(error);
     if (failure.kind !== 'not_found') return { kind: 'unresolved', reason: failure.kind };
     if (!UNRESOLVED_STATUSES.has(order.status)) return { kind: 'missing_at_venue' };
-    if (now() < absenceConclusiveAt(context, order)) {
+    if (askedAt < absenceConclusiveAt(context, order)) {
       return { kind: 'unresolved', reason: 'could_still_land' };
     }
     return { kind: 'abandoned', order: withStatus(order, 'ABANDONED', 'absent_at_venue', now()) };

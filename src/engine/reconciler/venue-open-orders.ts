@@ -1,7 +1,8 @@
+import { withLinkedSignal } from '../../common/index.js';
 import type { Journal, OrderRecord } from '../../journal/index.js';
 import type { VenueOrder } from '../connector/index.js';
 import type { OrderCheckContext } from './reconcile-order.js';
-import type { Difference } from './reconciler.js';
+import type { Difference } from './pass.js';
 
 export interface OpenOrdersContext extends OrderCheckContext {
   journal: Journal;
@@ -27,9 +28,10 @@ export async function readVenueOpenOrders(context: OpenOrdersContext): Promise<V
   const byClientOrderId = new Map<string, VenueOrder>();
   const readSymbols = new Set<string>();
   for (const symbol of context.symbols) {
-    const signal = AbortSignal.any([context.signal, AbortSignal.timeout(context.queryTimeoutMs)]);
     try {
-      const open = await breaker.execute(() => venue.openOrders(symbol, signal), signal);
+      const open = await withLinkedSignal([context.signal], context.queryTimeoutMs, (signal) =>
+        breaker.execute(() => venue.openOrders(symbol, signal), signal),
+      );
       for (const order of open) {
         if (context.ownsClientOrderId(order.clientOrderId))
           byClientOrderId.set(order.clientOrderId, order);
