@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { withLinkedSignal } from '../../common/index.js';
 import { classifyVenueError, VenueError } from './classify.js';
 import { withRequestSignal } from './instrument.js';
@@ -33,7 +34,10 @@ export class RequestRunner {
       /** Closes the gate near the venue's weight limit, from the used-weight headers. */
       pacer?: WeightPacer;
     },
-  ) {}
+  ) {
+    // Every request in flight listens for close(); hundreds at once are normal.
+    setMaxListeners(0, this.closing.signal);
+  }
 
   /** Latency is measured from leaving the gate: it is the venue's, not the back-off's. */
   run<T>(
