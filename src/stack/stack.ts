@@ -13,6 +13,13 @@ import { createProxyServer, ProxyClient, type ProxyServer } from '../proxy/index
 import { startEngine, type EngineHandle, type EngineProcess } from './engine-handle.js';
 import { checkInvariants, type InvariantReport } from './invariants.js';
 
+/**
+ * Binance lets one account place 100 orders per 10 s; fifty strategies on one
+ * account would spend the run waiting for that window. The local venue allows
+ * more; rate-limit faults are injected on purpose, by the proxy or by options.
+ */
+const STACK_RATE_LIMITS = { ordersPer10s: 1_000 };
+
 export interface StackOptions {
   /** Built-in strategies the engine runs. Default 50. */
   strategies?: number;
@@ -24,7 +31,7 @@ export interface StackOptions {
   databaseUrl?: string;
   /** Run the engine in this process or as a child process (a SIGKILL is then a real crash). Default in-process. */
   engineProcess?: EngineProcess;
-  /** Simulator settings (rate limits, symbols). */
+  /** Simulator settings (rate limits, symbols). Default: Binance's limits, but 1000 new orders per 10 s. */
   exchange?: Omit<ExchangeOptions, 'host' | 'port' | 'signal'>;
   /** Engine settings over the stack's. */
   engine?: Partial<Omit<EngineOptions, 'exchange' | 'database' | 'dataDir' | 'signal'>> & {
@@ -71,7 +78,11 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'n1v1-stack-')));
   const cleanup: Array<() => Promise<void>> = [];
   try {
-    const exchange = await createExchange({ ...options.exchange, seed: options.seed ?? 1 });
+    const exchange = await createExchange({
+      ...options.exchange,
+      rateLimits: { ...STACK_RATE_LIMITS, ...options.exchange?.rateLimits },
+      seed: options.seed ?? 1,
+    });
     cleanup.push(() => exchange.close());
     const embedded: EmbeddedDatabase | undefined = options.databaseUrl
       ? undefined
