@@ -27,6 +27,8 @@ import { Trading } from './trading.js';
 
 /** Longest a balance check may take: every symbol's fills and the balances, paged. */
 const BALANCE_CHECK_TIMEOUT_MS = 60_000;
+/** Longest close() waits for aborted placements to settle. */
+const CLOSE_DRAIN_MS = 5_000;
 
 export interface Engine {
   healthUrl: string;
@@ -126,6 +128,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     stop: () => trading.stop(),
     close: async () => {
       lifetime.abort();
+      // Aborted placements settle quickly; let them journal where they stand before the journal closes.
+      await executor.drain(CLOSE_DRAIN_MS);
       await trading.close();
       exchangeBreaker.close();
       await health.close();

@@ -140,7 +140,9 @@ export class OrderExecutor extends EventEmitter<ExecutorEvents> {
     if (!verdict.ok) return { kind: 'refused', reason: verdict.reason };
     this.placing += 1;
     try {
-      return await this.bulkhead.execute(() => this.journalAndPlace(intent), this.context.signal);
+      // No signal for the bulkhead: cockatiel never wakes the next queued task after an
+      // aborted one, so queued intents would never settle. Each task checks the signal itself.
+      return await this.bulkhead.execute(() => this.journalAndPlace(intent));
     } catch (error) {
       if (error instanceof BulkheadRejectedError) return { kind: 'shed' };
       throw error;
@@ -151,6 +153,8 @@ export class OrderExecutor extends EventEmitter<ExecutorEvents> {
   }
 
   private async journalAndPlace(intent: OrderIntent): Promise<PlaceOutcome> {
+    // Shutting down: an intent not yet journaled is dropped, never half-started.
+    if (this.context.signal.aborted) return { kind: 'shed' };
     const order = newOrderRecord(intent, this.options.ids.next(intent.strategyId), this.now());
     // The intent is durable before anything is sent: a crash after this point is recoverable.
     this.placingIds.add(order.clientOrderId);
