@@ -1,11 +1,12 @@
 import type { BreakerState } from '../journal/index.js';
-import type { CcxtVenueClientOptions } from './connector/index.js';
+import type { CcxtVenueClientOptions, FailureKind } from './connector/index.js';
 import type { ComponentName } from './components.js';
 import type { EXECUTOR_DEFAULTS, PlaceOutcome } from './executor/index.js';
 import type { ComponentHealth } from './health/index.js';
 import type { ReconcileReport } from './reconciler/index.js';
 import type { RiskGateOptions } from './risk/index.js';
 import type { Strategy } from './strategies/index.js';
+import type { WatchdogSettings } from './watchdog-wiring.js';
 
 export interface EngineOptions {
   /** How to reach the exchange: a base URL (simulator, proxy) for binance, or an exchange id and keys. */
@@ -40,6 +41,8 @@ export interface EngineOptions {
   drainTimeoutMs?: number;
   /** stop(): cancel resting orders before the final reconcile. Default true. */
   cancelOpenOrdersOnStop?: boolean;
+  /** The watchdog's log and notifiers. */
+  watchdog?: WatchdogSettings;
   /** Aborting stops everything, as close() does. */
   signal?: AbortSignal;
 }
@@ -68,7 +71,15 @@ export interface ComponentHeartbeat {
 /** What the engine tells the watchdog and runners; core code emits, the edges listen. */
 export interface EngineEvents {
   heartbeat: [ComponentHeartbeat];
-  breaker: [{ dependency: 'exchange' | 'database'; state: BreakerState; at: number }];
+  breaker: [
+    {
+      dependency: 'exchange' | 'database';
+      state: BreakerState;
+      at: number;
+      /** What tripped it (exchange, on opening): the classified failure, never message text. */
+      lastFailure?: { kind: FailureKind; errorClass: string; httpStatus: number | undefined };
+    },
+  ];
   rateLimited: [{ at: number; until: number; httpStatus: number }];
   spool: [{ state: 'started' | 'drained'; at: number; detail: Record<string, unknown> }];
   reconciled: [ReconcileReport];

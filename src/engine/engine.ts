@@ -24,6 +24,8 @@ import { openDependencies } from './start-up.js';
 import type { Strategy } from './strategies/index.js';
 import { SummaryRecorder, type EngineSummary } from './summary.js';
 import { Trading } from './trading.js';
+import { wireWatchdog } from './watchdog-wiring.js';
+import type { Watchdog } from '../watchdog/index.js';
 
 /** Longest a balance check may take: every symbol's fills and the balances, paged. */
 const BALANCE_CHECK_TIMEOUT_MS = 60_000;
@@ -44,6 +46,10 @@ export interface Engine {
   health: HealthServer;
   /** Each component's health now, as heartbeats and /health report it. */
   components(): Record<ComponentName, ComponentHealth>;
+  /** Detection, diagnosis, alerts and recovery; announce chaos scenarios to it. */
+  watchdog: Watchdog;
+  /** The CHAOS_EVENT log of this engine. */
+  chaosLogPath: string;
   /** Explains the venue's balances from the journal; meaningful only when nothing is in flight. */
   checkBalances(): Promise<BalanceReport>;
   /** Starts the strategy loops (createEngine does unless `autoTrade` is false). */
@@ -95,14 +101,27 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       strategyCount: strategies.length,
       lastReconcile: () => lastReconcile,
     });
+  const registry = engineMetrics({
+    ...{ executor, store, journal, venue, reconciler },
+    exchangeBreaker: () => exchangeBreaker.state,
+  });
+  const { risk } = parts;
+  const watchdog = wireWatchdog(
+    options.watchdog ?? {},
+    events,
+    {
+      pauseTrading: (reason) => risk.halt(`watchdog: ${reason}`),
+      resumeTrading: () => risk.resume(),
+      reconcile: () => reconciler.run(),
+    },
+    registry,
+  );
   const health = await startHealthServer({
     host: options.health?.host,
     port: options.health?.port,
-    registry: engineMetrics({
-      ...{ executor, store, journal, venue, reconciler },
-      exchangeBreaker: () => exchangeBreaker.state,
-    }),
+    registry,
     report: () => healthReport(components(), Date.now()),
+    routes: { 'GET /watchdog/status': () => ({ body: watchdog.watchdog.status() }) },
   });
   // Bounded: a stop must end even when the venue stops answering mid-check.
   const balances = () =>
@@ -122,7 +141,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     healthUrl: `${health.url}/health`,
     metricsUrl: `${health.url}/metrics`,
     ...{ events, executor, journal, venue, reconciler, store, strategies, health, components },
-    risk: parts.risk,
+    risk,
+    watchdog: watchdog.watchdog,
+    chaosLogPath: watchdog.logPath,
     checkBalances: balances,
     startTrading: () => trading.startTrading(),
     stop: () => trading.stop(),
@@ -133,6 +154,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await trading.close();
       exchangeBreaker.close();
       await health.close();
+      await watchdog.close();
       await journal.close();
       await venue.close();
     },

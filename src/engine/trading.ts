@@ -3,11 +3,12 @@ import type { Journal } from '../journal/index.js';
 import type { ComponentName } from './components.js';
 import type { VenueClient } from './connector/index.js';
 import type { ENGINE_DEFAULTS, EngineEvents } from './engine-options.js';
-import type {
-  DependencyBreaker,
-  EXECUTOR_DEFAULTS,
-  OrderExecutor,
-  OrderStore,
+import {
+  failureOf,
+  type DependencyBreaker,
+  type EXECUTOR_DEFAULTS,
+  type OrderExecutor,
+  type OrderStore,
 } from './executor/index.js';
 import type { ComponentHealth } from './health/index.js';
 import type { MarketDataFeed } from './market-data/index.js';
@@ -57,8 +58,9 @@ export class Trading {
       this.parts;
     feed.start();
     const reconcileSoon = () => void reconciler.run().catch(() => undefined);
-    exchangeBreaker.on('state', ({ state, at }) => {
-      events.emit('breaker', { dependency: 'exchange', state, at });
+    exchangeBreaker.on('state', ({ state, at, lastError }) => {
+      const lastFailure = lastError === undefined ? undefined : failureOf(lastError);
+      events.emit('breaker', { dependency: 'exchange', state, at, lastFailure });
       // A healed exchange may have left orders UNKNOWN: settle them now, not at the next period.
       if (state === 'closed') reconcileSoon();
     });

@@ -31,7 +31,12 @@ async function start(options: EngineOptions): Promise<void> {
   for (const name of FORWARDED) {
     engine.events.on(name, (...args: unknown[]) => send({ type: 'event', name, args }));
   }
-  send({ type: 'ready', healthUrl: engine.healthUrl, metricsUrl: engine.metricsUrl });
+  send({
+    type: 'ready',
+    healthUrl: engine.healthUrl,
+    metricsUrl: engine.metricsUrl,
+    chaosLogPath: engine.chaosLogPath,
+  });
 }
 
 async function shutdown(code: number): Promise<never> {
@@ -50,6 +55,9 @@ process.on('message', (message: ParentMessage) => {
       ?.stop()
       .then((summary) => send({ type: 'summary', summary }))
       .catch((error: unknown) => send({ type: 'error', message: String(error) }));
+  } else if (message.type === 'scenario') {
+    if (message.name === undefined) engine?.watchdog.clearScenario();
+    else engine?.watchdog.announceScenario(message.name, message.failureType);
   } else if (message.type === 'close') {
     void shutdown(0);
   }

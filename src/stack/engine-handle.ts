@@ -9,6 +9,7 @@ import {
   type EngineOptions,
   type EngineSummary,
 } from '../engine/index.js';
+import type { FailureType } from '../watchdog/index.js';
 import type { ChildMessage, ParentMessage } from './engine-messages.js';
 
 export type EngineProcess = 'in-process' | 'child';
@@ -24,6 +25,10 @@ export interface EngineHandle {
   /** The child's pid, when it runs in a child process. */
   pid: number | undefined;
   stop(): Promise<EngineSummary>;
+  /** Tells the watchdog an experiment injecting this failure type runs now; no name ends it. */
+  announceScenario(name: string | undefined, failureType?: FailureType): void;
+  /** The engine's CHAOS_EVENT log. */
+  chaosLogPath: string | undefined;
   /** Kills a child engine with SIGKILL: a crash, no clean-up of any kind. */
   kill(): Promise<void>;
   close(): Promise<void>;
@@ -48,6 +53,11 @@ async function startInProcessEngine(options: EngineOptions): Promise<EngineHandl
     engine,
     pid: undefined,
     stop: () => engine.stop(),
+    announceScenario: (name, failureType) =>
+      name === undefined
+        ? engine.watchdog.clearScenario()
+        : engine.watchdog.announceScenario(name, failureType),
+    chaosLogPath: engine.chaosLogPath,
     kill: () =>
       Promise.reject(new Error('an in-process engine cannot be killed; use engineProcess: child')),
     close: () => (closed ??= engine.close()),
@@ -77,6 +87,8 @@ async function startChildEngine(options: EngineOptions): Promise<EngineHandle> {
     events,
     engine: undefined,
     pid: child.pid,
+    chaosLogPath: ready.chaosLogPath,
+    announceScenario: (name, failureType) => send(child, { type: 'scenario', name, failureType }),
     stop: async () => {
       const answer = Promise.race([
         once(summaries, 'summary').then(([summary]) => summary as EngineSummary),

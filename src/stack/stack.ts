@@ -31,6 +31,8 @@ export interface StackOptions {
   databaseUrl?: string;
   /** Run the engine in this process or as a child process (a SIGKILL is then a real crash). Default in-process. */
   engineProcess?: EngineProcess;
+  /** Directory of the engine's CHAOS_EVENT log. Default: `logs` in the data directory. */
+  logDir?: string;
   /** Simulator settings (rate limits, symbols). Default: Binance's limits, but 1000 new orders per 10 s. */
   exchange?: Omit<ExchangeOptions, 'host' | 'port' | 'signal'>;
   /** Engine settings over the stack's. */
@@ -118,6 +120,7 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
         embedded: embedded !== undefined,
       },
       dataDir: join(dataDir, 'engine'),
+      watchdog: { ...options.engine?.watchdog, logDir: options.logDir ?? join(dataDir, 'logs') },
     };
     const engineProcess = options.engineProcess ?? 'in-process';
     let engine = await startEngine(engineProcess, engineOptions);

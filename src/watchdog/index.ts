@@ -55,3 +55,18 @@ export {
 } from './classifier.js';
 
 export * from './notifiers/index.js';
+
+export {
+  Watchdog,
+  type WatchdogEvents,
+  type WatchdogOptions,
+  type WatchdogStatus,
+} from './watchdog.js';
+export { FailureCase, type FailureView } from './failure-case.js';
+export {
+  recoveryPlan,
+  type ActionSpec,
+  type ActionStatus,
+  type RecoveryAction,
+  type RecoveryControls,
+} from './recovery.js';

@@ -23,7 +23,8 @@ export interface DependencyBreakerOptions {
 }
 
 export interface DependencyBreakerEvents {
-  state: [{ state: BreakerState; at: number }];
+  /** `lastError`: the failure that tripped it, when it opens. */
+  state: [{ state: BreakerState; at: number; lastError: unknown }];
 }
 
 /**
@@ -44,7 +45,9 @@ export class DependencyBreaker extends EventEmitter<DependencyBreakerEvents> {
       breaker: new ConsecutiveBreaker(options.consecutiveFailures ?? 5),
     });
     this.policy.onStateChange((state) => {
-      this.emit('state', { state: breakerState(state), at: Date.now() });
+      const last = this.policy.lastFailure;
+      const lastError = last && 'error' in last ? last.error : undefined;
+      this.emit('state', { state: breakerState(state), at: Date.now(), lastError });
       if (state === CircuitState.Open) this.startProbing();
       if (state === CircuitState.Closed) this.stopProbing();
     });

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import type { EventEmitter } from 'node:events';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import {
+  AlertDispatcher,
+  createNotifier,
+  openChaosLog,
+  Watchdog,
+  type NotifierConfig,
+  type RecoveryControls,
+} from '../watchdog/index.js';
+import type { EngineEvents } from './engine-options.js';
+
+export interface WatchdogSettings {
+  /** Directory of the CHAOS_EVENT log, `<logDir>/<runId>.log`. Default `logs` under the working directory. */
+  logDir?: string;
+  /** Names the log file. Default `engine-<ISO time>`. */
+  runId?: string;
+  /** Webhooks alerts go to. Default none. */
+  notifiers?: NotifierConfig[];
+}
+
+export interface WiredWatchdog {
+  watchdog: Watchdog;
+  logPath: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the engine's watchdog: it listens to the engine's events, writes
+ * CHAOS_EVENT lines, sends alerts, and drives recovery through `controls`.
+ */
+export function wireWatchdog(
+  settings: WatchdogSettings,
+  events: EventEmitter<EngineEvents>,
+  controls: RecoveryControls,
+  registry: Registry,
+): WiredWatchdog {
+  const runId = settings.runId ?? `engine-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const log = openChaosLog({ dir: settings.logDir ?? join(process.cwd(), 'logs'), runId });
+  const notifiers = (settings.notifiers ?? []).map((config) => createNotifier(config));
+  const dispatcher = notifiers.length > 0 ? new AlertDispatcher(notifiers) : undefined;
+  const watchdog = new Watchdog({ controls, log, dispatcher });
+  events.on('heartbeat', ({ component, health, at }) =>
+    watchdog.onHeartbeat(component, health.status, at),
+  );
+  events.on('breaker', ({ dependency, state, lastFailure }) =>
+    watchdog.onBreaker(dependency, state, lastFailure),
+  );
+  events.on('rateLimited', ({ httpStatus, until }) =>
+    watchdog.onRateLimited(httpStatus === 418 ? 418 : 429, until),
+  );
+  events.on('spool', ({ state }) => watchdog.onSpool(state));
+  countInto(registry, watchdog);
+  return {
+    watchdog,
+    logPath: log.path,
+    close: async () => {
+      watchdog.close();
+      await dispatcher?.close();
+      await log.close();
+    },
+  };
+}
+
+function countInto(registry: Registry, watchdog: Watchdog): void {
+  const detections = new Counter({
+    name: 'n1v1_watchdog_detections_total',
+    help: 'Failures the watchdog detected, by component and diagnosed type.',
+    labelNames: ['component', 'failure_type'],
+    registers: [registry],
+  });
+  const recoveries = new Histogram({
+    name: 'n1v1_watchdog_recovery_seconds',
+    help: 'From detection to the component being healthy again.',
+    labelNames: ['component'],
+    buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
+  watchdog.on('detected', (failure) =>
+    detections.inc({ component: failure.componentId, failure_type: failure.failureType }),
+  );
+  watchdog.on('recovered', (failure) =>
+    recoveries.observe({ component: failure.componentId }, (failure.recoveryMs ?? 0) / 1000),
+  );
+}
