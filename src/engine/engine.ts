@@ -109,6 +109,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const watchdog = wireWatchdog(
     options.watchdog ?? {},
     events,
+    venue,
     {
       pauseTrading: (reason) => risk.halt(`watchdog: ${reason}`),
       resumeTrading: () => risk.resume(),

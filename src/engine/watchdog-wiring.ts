@@ -9,7 +9,9 @@ import {
   type NotifierConfig,
   type RecoveryControls,
 } from '../watchdog/index.js';
+import type { VenueClient } from './connector/index.js';
 import type { EngineEvents } from './engine-options.js';
+import { venueAnomalies } from './venue-anomalies.js';
 
 export interface WatchdogSettings {
   /** Directory of the CHAOS_EVENT log, `<logDir>/<runId>.log`. Default `logs` under the working directory. */
@@ -33,6 +35,7 @@ export interface WiredWatchdog {
 export function wireWatchdog(
   settings: WatchdogSettings,
   events: EventEmitter<EngineEvents>,
+  venue: VenueClient,
   controls: RecoveryControls,
   registry: Registry,
 ): WiredWatchdog {
@@ -41,6 +44,12 @@ export function wireWatchdog(
   const notifiers = (settings.notifiers ?? []).map((config) => createNotifier(config));
   const dispatcher = notifiers.length > 0 ? new AlertDispatcher(notifiers) : undefined;
   const watchdog = new Watchdog({ controls, log, dispatcher });
+  dispatcher?.on('notifierDown', ({ notifier, error }) =>
+    watchdog.onNotifier(notifier, 'down', error.message),
+  );
+  dispatcher?.on('notifierRecovered', ({ notifier }) => watchdog.onNotifier(notifier, 'recovered'));
+  const everySecond = venueAnomalies(venue, watchdog);
+  const timer = setInterval(() => everySecond(Date.now()), 1_000).unref();
   events.on('heartbeat', ({ component, health, at }) =>
     watchdog.onHeartbeat(component, health.status, at),
   );
@@ -56,6 +65,7 @@ export function wireWatchdog(
     watchdog,
     logPath: log.path,
     close: async () => {
+      clearInterval(timer);
       watchdog.close();
       await dispatcher?.close();
       await log.close();
@@ -70,6 +80,12 @@ function countInto(registry: Registry, watchdog: Watchdog): void {
     labelNames: ['component', 'failure_type'],
     registers: [registry],
   });
+  const alerts = new Counter({
+    name: 'n1v1_watchdog_alerts_total',
+    help: 'Alerts the watchdog raised, by severity.',
+    labelNames: ['severity'],
+    registers: [registry],
+  });
   const recoveries = new Histogram({
     name: 'n1v1_watchdog_recovery_seconds',
     help: 'From detection to the component being healthy again.',
@@ -80,6 +96,10 @@ function countInto(registry: Registry, watchdog: Watchdog): void {
   watchdog.on('detected', (failure) =>
     detections.inc({ component: failure.componentId, failure_type: failure.failureType }),
   );
+  watchdog.on('event', (event) => {
+    if (event.event_type === 'alert_raised')
+      alerts.inc({ severity: String(event.metadata['severity']) });
+  });
   watchdog.on('recovered', (failure) =>
     recoveries.observe({ component: failure.componentId }, (failure.recoveryMs ?? 0) / 1000),
   );

@@ -33,6 +33,8 @@ export class FailureCase {
   readonly id = nextId++;
   /** The database case: the journal began spooling, so recovery means the spool drained. */
   spooled = false;
+  /** What kind of signal opened the case; some recoveries only answer their own kind. */
+  signalKind: string | undefined;
   private recoveredAt: number | undefined;
   private readonly steps: Array<{ spec: ActionSpec; action: RecoveryAction }>;
 

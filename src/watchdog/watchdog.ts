@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { chaosEvent } from './chaos-event.js';
 import type { ChaosLog } from './chaos-log.js';
-import { diagnose, type Diagnosis, type FailureFacts, type Signal } from './classifier.js';
+import { diagnose, type FailureFacts, type Signal } from './classifier.js';
 import type { Alert, ChaosEvent, ComponentStatus, FailureType } from './model.js';
 import type { AlertDispatcher } from './notifiers/index.js';
 import { FailureCase, type FailureView } from './failure-case.js';
 import type { RecoveryControls } from './recovery.js';
+import { failureEvent, notifierEvent, type Experiment } from './watchdog-events.js';
 
 export interface WatchdogOptions {
   controls: RecoveryControls;
@@ -46,7 +46,7 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
   private readonly alerts: Alert[] = [];
   private readonly statuses = new Map<string, { status: ComponentStatus; at: number }>();
   private readonly counts = { detections: 0, alerts: 0, recoveries: 0, actions: 0 };
-  private scenario: { name: string; failureType: FailureType | undefined } | undefined;
+  private scenario: Experiment | undefined;
   private rateLimitedUntil = 0;
   private rateLimitTimer: NodeJS.Timeout | undefined;
 
@@ -102,6 +102,21 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
     }
   }
 
+  /** A latency or error-rate anomaly against the component's rolling baseline. */
+  onAnomaly(componentId: string, metric: string): void {
+    this.detect({ kind: 'anomaly', componentId, metric });
+  }
+
+  /** The anomaly is over: the metric is back under its threshold. */
+  onAnomalyCleared(componentId: string): void {
+    this.recoverIf(componentId, undefined, 'anomaly');
+  }
+
+  /** A notifier stopped delivering (said once, not per alert) or delivers again. */
+  onNotifier(notifier: string, state: 'down' | 'recovered', error?: string): void {
+    this.publish(notifierEvent(notifier, state, error, this.scenario, this.now));
+  }
+
   onHeartbeatOverdue(componentId: string): void {
     this.detect({ kind: 'heartbeat_overdue', componentId });
   }
@@ -135,6 +150,7 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
       (type, extra) => this.record(type, failure, extra),
       this.now,
     );
+    failure.signalKind = signal.kind;
     this.open.set(diagnosis.componentId, failure);
     this.counts.detections += 1;
     this.record('failure_detected', failure, { reason: diagnosis.reason });
@@ -143,11 +159,16 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
     failure.start();
   }
 
-  private recoverIf(componentId: string, failureType: FailureType | undefined): void {
+  private recoverIf(
+    componentId: string,
+    failureType: FailureType | undefined,
+    signalKind?: Signal['kind'],
+  ): void {
     const failure = this.open.get(componentId);
-    if (failure && (failureType === undefined || failure.diagnosis.failureType === failureType)) {
-      this.recover(componentId);
-    }
+    if (!failure) return;
+    if (failureType !== undefined && failure.diagnosis.failureType !== failureType) return;
+    if (signalKind !== undefined && failure.signalKind !== signalKind) return;
+    this.recover(componentId);
   }
 
   private recoverUnless(componentId: string, failureType: FailureType): void {
@@ -188,31 +209,12 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
     this.options.dispatcher?.dispatch(alert);
   }
 
-  /** One CHAOS_EVENT: the injected type when an experiment runs, the diagnosis beside it. */
-  private record(
-    eventType: string,
-    failure: FailureCase,
-    extra: Record<string, unknown> = {},
-  ): void {
-    if (eventType.startsWith('recovery_action'))
-      this.counts.actions += eventType.endsWith('started') ? 1 : 0;
-    const diagnosis: Diagnosis = failure.diagnosis;
-    const event = chaosEvent(
-      {
-        eventType,
-        componentId: diagnosis.componentId,
-        failureType: this.scenario?.failureType ?? diagnosis.failureType,
-        errorMessage: diagnosis.reason,
-        confidence: diagnosis.confidence,
-        chaosScenario: this.scenario?.name,
-        metadata: {
-          ...extra,
-          failure_id: failure.id,
-          diagnosed_failure_type: diagnosis.failureType,
-        },
-      },
-      this.now,
-    );
+  private record(eventType: string, failure: FailureCase, extra?: Record<string, unknown>): void {
+    if (eventType === 'recovery_action_started') this.counts.actions += 1;
+    this.publish(failureEvent(eventType, failure, this.scenario, this.now, extra));
+  }
+
+  private publish(event: ChaosEvent): void {
     this.options.log?.write(event);
     this.emit('event', event);
   }

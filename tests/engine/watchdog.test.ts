@@ -7,6 +7,7 @@ import {
   validateChaosEvent,
   type FailureType,
   type FailureView,
+  type WatchdogStatus,
 } from '../../src/watchdog/index.js';
 import { delay, eventually, stackForSuite } from '../support/engine-stack.js';
 
@@ -79,6 +80,10 @@ describe.each(FAULTS)('watchdog: $scenario', (fault) => {
     await fault.inject(stack());
     await eventually(() => detected.length > 0, 5_000, 'a detection');
     const failure = detected[0]!;
+    const statusUrl = engine.healthUrl.replace(/\/health$/, '/watchdog/status');
+    const status = (await (await fetch(statusUrl)).json()) as WatchdogStatus;
+    expect(status.openFailures.map((open) => open.componentId)).toContain(fault.component);
+    expect(status.chaosScenario).toBe(fault.scenario);
     await delay(1_500);
     const healAt = Date.now();
     await stack().proxyClient.reset();
