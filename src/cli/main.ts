@@ -44,4 +44,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`| head -1`) must not crash a run that is cleaning up after itself.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 process.exitCode = await main(process.argv);

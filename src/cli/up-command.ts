@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { createStack, type Stack } from '../stack/index.js';
 import { integerIn } from './parsers.js';
@@ -9,6 +10,7 @@ interface UpFlags {
   duration?: number;
   seed: number;
   dataDir?: string;
+  logDir: string;
 }
 
 export function upCommand(): Command {
@@ -21,6 +23,7 @@ export function upCommand(): Command {
     .option('--duration <seconds>', 'stop after this many seconds', integerIn(1, 7 * 24 * 3600))
     .option('--seed <n>', 'seed of the price walk and the strategies', integerIn(0, 2 ** 32 - 1), 1)
     .option('--data-dir <dir>', 'keep the database and spool here across runs (default: temporary)')
+    .option('--log-dir <dir>', 'where the CHAOS_EVENT log goes', 'logs')
     .action(async (flags: UpFlags) => {
       await runUp(flags);
     });
@@ -32,6 +35,7 @@ async function runUp(flags: UpFlags): Promise<void> {
     strategies: flags.strategies,
     seed: flags.seed,
     dataDir: flags.dataDir,
+    logDir: resolve(flags.logDir),
     databaseUrl: process.env['DATABASE_URL'] || undefined,
     engineProcess: 'child',
   });
@@ -91,6 +95,8 @@ function readyLine(stack: Stack): Record<string, unknown> {
     database_url: endpoints.databaseUrl,
     health_url: engine.healthUrl,
     metrics_url: engine.metricsUrl,
+    watchdog_url: engine.healthUrl.replace(/\/health$/, '/watchdog/status'),
+    chaos_log: engine.chaosLogPath,
   };
 }
 

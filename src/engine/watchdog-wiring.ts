@@ -13,6 +13,10 @@ import type { VenueClient } from './connector/index.js';
 import type { EngineEvents } from './engine-options.js';
 import { venueAnomalies } from './venue-anomalies.js';
 
+/** An exchange answer this late means none is coming: loopback and real venues answer in well under this. */
+const STALLED_AFTER_MS = 1_000;
+const STALL_CHECK_MS = 250;
+
 export interface WatchdogSettings {
   /** Directory of the CHAOS_EVENT log, `<logDir>/<runId>.log`. Default `logs` under the working directory. */
   logDir?: string;
@@ -50,6 +54,11 @@ export function wireWatchdog(
   dispatcher?.on('notifierRecovered', ({ notifier }) => watchdog.onNotifier(notifier, 'recovered'));
   const everySecond = venueAnomalies(venue, watchdog);
   const timer = setInterval(() => everySecond(Date.now()), 1_000).unref();
+  // A black hole shows as requests that never come back, long before they time out.
+  const stallTimer = setInterval(() => {
+    const oldestMs = venue.oldestInFlightMs();
+    watchdog.onStall(oldestMs >= STALLED_AFTER_MS ? oldestMs : 0);
+  }, STALL_CHECK_MS).unref();
   events.on('heartbeat', ({ component, health, at }) =>
     watchdog.onHeartbeat(component, health.status, at),
   );
@@ -66,6 +75,7 @@ export function wireWatchdog(
     logPath: log.path,
     close: async () => {
       clearInterval(timer);
+      clearInterval(stallTimer);
       watchdog.close();
       await dispatcher?.close();
       await log.close();

@@ -120,7 +120,12 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
         embedded: embedded !== undefined,
       },
       dataDir: join(dataDir, 'engine'),
-      watchdog: { ...options.engine?.watchdog, logDir: options.logDir ?? join(dataDir, 'logs') },
+      watchdog: {
+        // One log per stack: a restarted engine appends to its predecessor's.
+        runId: `n1v1-${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}`,
+        ...options.engine?.watchdog,
+        logDir: options.logDir ?? join(dataDir, 'logs'),
+      },
     };
     const engineProcess = options.engineProcess ?? 'in-process';
     let engine = await startEngine(engineProcess, engineOptions);

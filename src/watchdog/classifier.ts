@@ -25,6 +25,8 @@ export type Signal = Described &
     | { kind: 'heartbeat_overdue'; componentId: string }
     | { kind: 'anomaly'; componentId: string; metric: string }
     | { kind: 'reconcile_differences'; count: number }
+    /** Requests to a dependency sent and unanswered for far longer than it ever takes. */
+    | { kind: 'requests_stalled'; dependency: 'exchange'; oldestMs: number }
   );
 
 /** What the watchdog concluded from a signal. */
@@ -150,6 +152,14 @@ function diagnoseOne(signal: Signal): Diagnosis {
       return anomaly(signal.componentId, signal.metric);
     case 'reconcile_differences':
       return reconcileDifferences(signal.count);
+    case 'requests_stalled':
+      // Early evidence of a black hole, before any timeout: the breaker's verdict outranks it.
+      return found(
+        'chaos_network_partition',
+        signal.dependency,
+        0.6,
+        `requests unanswered for ${Math.round(signal.oldestMs)} ms`,
+      );
   }
 }
 

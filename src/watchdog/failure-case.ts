@@ -39,7 +39,7 @@ export class FailureCase {
   private readonly steps: Array<{ spec: ActionSpec; action: RecoveryAction }>;
 
   constructor(
-    readonly diagnosis: Diagnosis,
+    public diagnosis: Diagnosis,
     readonly detectedAt: number,
     private readonly controls: RecoveryControls,
     private readonly record: RecordEvent,
@@ -52,10 +52,28 @@ export class FailureCase {
 
   /** Runs the steps due at detection and starts those that wait for recovery. */
   start(): void {
-    for (const step of this.steps) {
-      if (step.spec.when === 'on_detect') void this.run(step);
-      if (step.spec.when === 'until_recovered') this.begin(step);
+    for (const step of this.steps) this.startStep(step);
+  }
+
+  /**
+   * Stronger evidence changed the diagnosis: the case takes the new type, and
+   * the new type's plan adds the steps the old one lacked.
+   */
+  rediagnose(diagnosis: Diagnosis): void {
+    this.diagnosis = diagnosis;
+    const known = new Set(this.steps.map((step) => step.spec.name));
+    for (const spec of recoveryPlan(diagnosis.failureType, diagnosis.componentId)) {
+      if (known.has(spec.name)) continue;
+      const step = { spec, action: pendingAction(spec) };
+      this.steps.push(step);
+      this.startStep(step);
     }
+    this.steps.sort((a, b) => a.spec.priority - b.spec.priority);
+  }
+
+  private startStep(step: { spec: ActionSpec; action: RecoveryAction }): void {
+    if (step.spec.when === 'on_detect') void this.run(step);
+    if (step.spec.when === 'until_recovered') this.begin(step);
   }
 
   /** The component is healthy again: waiting steps complete, the rest run in order. */

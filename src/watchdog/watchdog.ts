@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ChaosLog } from './chaos-log.js';
-import { diagnose, type FailureFacts, type Signal } from './classifier.js';
+import { diagnose, type Diagnosis, type FailureFacts, type Signal } from './classifier.js';
 import type { Alert, ChaosEvent, ComponentStatus, FailureType } from './model.js';
 import type { AlertDispatcher } from './notifiers/index.js';
 import { FailureCase, type FailureView } from './failure-case.js';
@@ -48,6 +48,7 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
   private readonly counts = { detections: 0, alerts: 0, recoveries: 0, actions: 0 };
   private scenario: Experiment | undefined;
   private rateLimitedUntil = 0;
+  private readonly breakers = new Map<string, string>();
   private rateLimitTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WatchdogOptions) {
@@ -68,7 +69,17 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
     this.statuses.set(componentId, { status, at });
   }
 
+  /** Exchange requests unanswered for too long; `oldestMs` 0 means none any more. */
+  onStall(oldestMs: number): void {
+    if (oldestMs > 0) {
+      this.detect({ kind: 'requests_stalled', dependency: 'exchange', oldestMs });
+    } else if (this.breakers.get('exchange') !== 'open') {
+      this.recoverIf('exchange', undefined, 'requests_stalled');
+    }
+  }
+
   onBreaker(dependency: 'exchange' | 'database', state: string, lastFailure?: FailureFacts): void {
+    this.breakers.set(dependency, state);
     if (state === 'open') this.detect({ kind: 'breaker_open', dependency, lastFailure });
     // The database is healthy once its spool is replayed, not when the breaker closes.
     if (state === 'closed' && dependency === 'exchange')
@@ -142,7 +153,12 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
 
   private detect(signal: Signal): void {
     const diagnosis = diagnose(signal);
-    if (diagnosis.confidence === 0 || this.open.has(diagnosis.componentId)) return;
+    if (diagnosis.confidence === 0) return;
+    const current = this.open.get(diagnosis.componentId);
+    if (current) {
+      this.rediagnose(current, diagnosis, signal);
+      return;
+    }
     const failure: FailureCase = new FailureCase(
       diagnosis,
       this.now(),
@@ -157,6 +173,17 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
     this.raiseAlert(failure);
     this.emit('detected', failure.view());
     failure.start();
+  }
+
+  /** Keeps one case per component; stronger evidence of another type re-diagnoses it. */
+  private rediagnose(failure: FailureCase, diagnosis: Diagnosis, signal: Signal): void {
+    const before = failure.diagnosis;
+    if (diagnosis.failureType === before.failureType || diagnosis.confidence <= before.confidence)
+      return;
+    failure.rediagnose(diagnosis);
+    failure.signalKind = signal.kind;
+    this.record('failure_rediagnosed', failure, { previous_failure_type: before.failureType });
+    this.raiseAlert(failure);
   }
 
   private recoverIf(

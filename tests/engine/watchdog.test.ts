@@ -117,3 +117,30 @@ describe.each(FAULTS)('watchdog: $scenario', (fault) => {
     ).toBe(true);
   }, 60_000);
 });
+
+/**
+ * At the engine's default request timeout (3 s) a black hole is noticed by
+ * requests that stop coming back, well before any of them times out.
+ */
+describe('watchdog: partition at default timeouts', () => {
+  const detected: FailureView[] = [];
+  const stack = stackForSuite({ seed: 22, engine: { requestTimeoutMs: 3_000 } }, (started) => {
+    started.engine.engine!.watchdog.on('detected', (failure) => detected.push(failure));
+  });
+
+  it('detects the partition within 2 s of onset', async () => {
+    await delay(1_500);
+    const onsetAt = Date.now();
+    await stack().proxyClient.addToxic('exchange', {
+      type: 'http_timeout',
+      attributes: { timeout: 0 },
+    });
+    await eventually(() => detected.length > 0, 5_000, 'a detection');
+    expect(detected[0]).toMatchObject({
+      componentId: 'exchange',
+      failureType: 'chaos_network_partition',
+    });
+    expect(detected[0]!.detectedAt - onsetAt).toBeLessThanOrEqual(DETECT_WITHIN_MS);
+    await stack().proxyClient.reset();
+  }, 60_000);
+});

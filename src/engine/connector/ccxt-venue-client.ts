@@ -209,6 +209,10 @@ export class CcxtVenueClient extends EventEmitter<VenueClientEvents> implements 
     await this.requests.run('ping', signal, () => this.exchange.fetchTime());
   }
 
+  oldestInFlightMs(): number {
+    return this.requests.oldestInFlightMs();
+  }
+
   gateRemainingMs(): number {
     return this.gate.remainingMs();
   }

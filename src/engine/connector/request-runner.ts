@@ -23,6 +23,9 @@ const TOO_MANY_ORDERS = -1015;
  */
 export class RequestRunner {
   private readonly closing = new AbortController();
+  /** Send times of requests past the gate and unanswered, oldest first (Map keeps insertion order). */
+  private readonly inFlight = new Map<number, number>();
+  private nextRequestId = 0;
 
   constructor(
     private readonly gate: RateGate,
@@ -62,6 +65,8 @@ export class RequestRunner {
       throw this.failed(operation, this.options.now(), notSent('GateAborted'), cause);
     }
     const at = this.options.now();
+    const id = this.nextRequestId++;
+    this.inFlight.set(id, at);
     try {
       const result = await withRequestSignal(combined, send, (headers) => this.pace(headers));
       const latencyMs = this.options.now() - at;
@@ -74,7 +79,15 @@ export class RequestRunner {
         this.closeGate(failure.retryAfterMs, failure.httpStatus, failure.venueCode);
       }
       throw this.failed(operation, at, failure, cause);
+    } finally {
+      this.inFlight.delete(id);
     }
+  }
+
+  /** How long the oldest request still waiting for its answer has waited, ms; 0 when none. */
+  oldestInFlightMs(): number {
+    const first = this.inFlight.values().next();
+    return first.done ? 0 : Math.max(0, this.options.now() - first.value);
   }
 
   private pace(headers: Array<[string, string]>): void {

@@ -140,6 +140,8 @@ export interface VenueClient {
   bookTops(symbols: readonly string[], signal?: AbortSignal): Promise<Map<string, BookTop>>;
   /** A cheap request that proves the venue answers. */
   ping(signal?: AbortSignal): Promise<void>;
+  /** How long the oldest request sent and not yet answered has waited, ms; 0 when none. */
+  oldestInFlightMs(): number;
   /** Ms until the rate-limit gate opens; 0 when open. */
   gateRemainingMs(): number;
   on<E extends keyof VenueClientEvents>(
