@@ -54,11 +54,7 @@ export function wireWatchdog(
   dispatcher?.on('notifierRecovered', ({ notifier }) => watchdog.onNotifier(notifier, 'recovered'));
   const everySecond = venueAnomalies(venue, watchdog);
   const timer = setInterval(() => everySecond(Date.now()), 1_000).unref();
-  // A black hole shows as requests that never come back, long before they time out.
-  const stallTimer = setInterval(() => {
-    const oldestMs = venue.oldestInFlightMs();
-    watchdog.onStall(oldestMs >= STALLED_AFTER_MS ? oldestMs : 0);
-  }, STALL_CHECK_MS).unref();
+  const stallTimer = watchStalls(venue, watchdog);
   events.on('heartbeat', ({ component, health, at }) =>
     watchdog.onHeartbeat(component, health.status, at),
   );
@@ -81,6 +77,29 @@ export function wireWatchdog(
       await log.close();
     },
   };
+}
+
+/**
+ * A black hole shows as requests that never come back, long before they time
+ * out. It is over only when an answer arrives again: an empty queue after
+ * timeouts proves nothing.
+ */
+function watchStalls(venue: VenueClient, watchdog: Watchdog): NodeJS.Timeout {
+  let lastAnswerAt = 0;
+  let lastStallAt = 0;
+  venue.on('request', (event) => {
+    if (event.ok || event.failure?.httpStatus !== undefined)
+      lastAnswerAt = event.at + event.latencyMs;
+  });
+  return setInterval(() => {
+    const oldestMs = venue.oldestInFlightMs();
+    if (oldestMs >= STALLED_AFTER_MS) {
+      lastStallAt = Date.now();
+      watchdog.onStall(oldestMs);
+    } else if (lastAnswerAt > lastStallAt) {
+      watchdog.onStall(0);
+    }
+  }, STALL_CHECK_MS).unref();
 }
 
 function countInto(registry: Registry, watchdog: Watchdog): void {
