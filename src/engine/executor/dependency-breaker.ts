@@ -61,6 +61,20 @@ export class DependencyBreaker extends EventEmitter<DependencyBreakerEvents> {
     return this.policy.execute(fn, signal);
   }
 
+  /**
+   * Runs `fn` through the breaker with a signal that ends when `parent` aborts
+   * or `timeoutMs` passes, whichever is first: a bounded call to the dependency.
+   */
+  executeWithin<T>(
+    parent: AbortSignal,
+    timeoutMs: number,
+    fn: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    return withLinkedSignal([parent], timeoutMs, (signal) =>
+      this.policy.execute(() => fn(signal), signal),
+    );
+  }
+
   close(): void {
     this.stopProbing();
     this.aborter.abort();
@@ -82,8 +96,8 @@ export class DependencyBreaker extends EventEmitter<DependencyBreakerEvents> {
     if (this.probing || this.policy.state !== CircuitState.Open) return;
     this.probing = true;
     try {
-      await withLinkedSignal([this.aborter.signal], this.options.probeTimeoutMs ?? 3000, (signal) =>
-        this.policy.execute(() => this.options.probe(signal), signal),
+      await this.executeWithin(this.aborter.signal, this.options.probeTimeoutMs ?? 3000, (signal) =>
+        this.options.probe(signal),
       );
     } catch {
       // Still open (or not yet allowed to probe): the next tick tries again.

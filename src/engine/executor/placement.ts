@@ -1,5 +1,5 @@
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
-import { sleep, withLinkedSignal } from '../../common/index.js';
+import { sleep } from '../../common/index.js';
 import type { Journal, OrderEventKind, OrderRecord } from '../../journal/index.js';
 import type { VenueClient, VenueFailure, VenueOrder } from '../connector/index.js';
 import type { DependencyBreaker } from './dependency-breaker.js';
@@ -61,8 +61,10 @@ export async function placeOrder(
     order = changed(order, now(), { attempts: order.attempts + 1 });
     try {
       // The deadline bounds the wait at the rate gate too: nothing is signed after it.
-      const venueOrder = await withLinkedSignal([context.signal], remainingMs, (signal) =>
-        context.breaker.execute(() => venue.placeOrder(requestOf(order), signal), signal),
+      const venueOrder = await context.breaker.executeWithin(
+        context.signal,
+        remainingMs,
+        (signal) => venue.placeOrder(requestOf(order), signal),
       );
       const ackAt = now();
       order = await record(context, withVenueState(order, venueOrder, ackAt), 'ACK', venueOrder);
@@ -117,11 +119,10 @@ export async function resolve(
     // The venue's answer describes the moment it was asked, not the moment it arrived.
     const askedAt = now();
     try {
-      const venueOrder = await withLinkedSignal([context.signal], giveUpAt - askedAt, (signal) =>
-        context.breaker.execute(
-          () => venue.queryOrder(order.symbol, order.clientOrderId, signal),
-          signal,
-        ),
+      const venueOrder = await context.breaker.executeWithin(
+        context.signal,
+        giveUpAt - askedAt,
+        (signal) => venue.queryOrder(order.symbol, order.clientOrderId, signal),
       );
       return { kind: 'found', venueOrder };
     } catch (error) {

@@ -1,4 +1,3 @@
-import { withLinkedSignal } from '../../common/index.js';
 import { UNRESOLVED_STATUSES, type OrderRecord } from '../../journal/index.js';
 import type { VenueClient, VenueOrder } from '../connector/index.js';
 import {
@@ -47,8 +46,10 @@ export async function checkOrder(
   // The venue's answer describes the moment it was asked, not the moment it arrived.
   const askedAt = now();
   try {
-    const venueOrder = await withLinkedSignal([context.signal], context.queryTimeoutMs, (signal) =>
-      breaker.execute(() => venue.queryOrder(order.symbol, order.clientOrderId, signal), signal),
+    const venueOrder = await breaker.executeWithin(
+      context.signal,
+      context.queryTimeoutMs,
+      (signal) => venue.queryOrder(order.symbol, order.clientOrderId, signal),
     );
     if (!differsFromVenue(order, venueOrder)) return { kind: 'agrees' };
     return { kind: 'updated', venueOrder };

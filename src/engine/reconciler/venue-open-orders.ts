@@ -1,4 +1,3 @@
-import { withLinkedSignal } from '../../common/index.js';
 import type { Journal, OrderRecord } from '../../journal/index.js';
 import type { VenueOrder } from '../connector/index.js';
 import type { OrderCheckContext } from './reconcile-order.js';
@@ -29,8 +28,8 @@ export async function readVenueOpenOrders(context: OpenOrdersContext): Promise<V
   const readSymbols = new Set<string>();
   for (const symbol of context.symbols) {
     try {
-      const open = await withLinkedSignal([context.signal], context.queryTimeoutMs, (signal) =>
-        breaker.execute(() => venue.openOrders(symbol, signal), signal),
+      const open = await breaker.executeWithin(context.signal, context.queryTimeoutMs, (signal) =>
+        venue.openOrders(symbol, signal),
       );
       for (const order of open) {
         if (context.ownsClientOrderId(order.clientOrderId))
