@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { sleep } from '../common/index.js';
 import { createStack, type Stack } from '../stack/index.js';
 import { integerIn } from './parsers.js';
 import { untilStopSignal } from './signals.js';
@@ -43,7 +44,7 @@ async function runUp(flags: UpFlags): Promise<void> {
     printJson(readyLine(stack));
     await Promise.race([
       stopSignal,
-      flags.duration ? delay(flags.duration * 1000) : new Promise(() => {}),
+      flags.duration ? sleep(flags.duration * 1000) : new Promise(() => {}),
     ]);
     const summary = await stack.engine.stop();
     const invariants = await stack.invariants();
@@ -102,10 +103,6 @@ function readyLine(stack: Stack): Record<string, unknown> {
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function round(value: number): number {

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { Journal } from '../journal/index.js';
+import { OPEN_STATUSES, type Journal } from '../journal/index.js';
 import type { ComponentName } from './components.js';
 import type { VenueClient } from './connector/index.js';
 import type { ENGINE_DEFAULTS, EngineEvents } from './engine-options.js';
@@ -115,9 +115,7 @@ export class Trading {
 
   private async cancelResting(): Promise<void> {
     const { store, executor } = this.parts;
-    const open = store
-      .orders()
-      .filter((order) => order.status === 'NEW' || order.status === 'PARTIALLY_FILLED');
+    const open = store.orders().filter((order) => OPEN_STATUSES.has(order.status));
     for (let i = 0; i < open.length; i += 16) {
       const batch = open.slice(i, i + 16);
       await Promise.all(batch.map((order) => executor.cancel(order.clientOrderId)));

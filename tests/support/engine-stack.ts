@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import { sleep } from '../../src/common/index.js';
 import type { EngineSummary } from '../../src/engine/index.js';
 import type { OrderEventKind } from '../../src/journal/index.js';
 import {
@@ -73,7 +74,7 @@ export function countOrderEvents(stack: Stack): Map<OrderEventKind, number> {
 }
 
 export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return sleep(ms);
 }
 
 /** Waits until `predicate` holds, polling; fails after `timeoutMs`. */

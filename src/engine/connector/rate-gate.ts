@@ -1,3 +1,5 @@
+import { sleep } from '../../common/index.js';
+
 /**
  * The one gate every request of a venue client passes first. A 429 or 418
  * closes it until the venue's Retry-After has passed; a later answer can
@@ -35,21 +37,7 @@ export class RateGate {
     if (signal?.aborted) throw new DOMException('The gate wait was aborted', 'AbortError');
     for (let remaining = this.remainingMs(); remaining > 0; remaining = this.remainingMs()) {
       await sleep(remaining, signal);
+      if (signal?.aborted) throw new DOMException('The gate wait was aborted', 'AbortError');
     }
   }
-}
-
-/** Sleeps ms; rejects with an AbortError when the signal aborts first. (Global timers, so fake clocks drive it.) */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new DOMException('The gate wait was aborted', 'AbortError'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
