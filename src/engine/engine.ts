@@ -1,6 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { withDefaults, withLinkedSignal } from '../common/index.js';
-import type { Journal } from '../journal/index.js';
+import type { Journal, OrderRecord } from '../journal/index.js';
 import { assembleParts } from './assembly.js';
 import { componentHealth, type ComponentName } from './components.js';
 import type { CcxtVenueClient } from './connector/index.js';
@@ -125,9 +125,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     routes: { 'GET /watchdog/status': () => ({ body: watchdog.watchdog.status() }) },
   });
   // Bounded: a stop must end even when the venue stops answering mid-check.
-  const balances = () =>
+  const balances = (orders?: readonly OrderRecord[]) =>
     withLinkedSignal([signal], BALANCE_CHECK_TIMEOUT_MS, (bounded) =>
-      checkBalances({ venue, journal, rules, signal: bounded }),
+      checkBalances({ venue, journal, rules, signal: bounded, orders }),
     );
   const trading = new Trading({
     ...parts,
@@ -145,7 +145,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     risk,
     watchdog: watchdog.watchdog,
     chaosLogPath: watchdog.logPath,
-    checkBalances: balances,
+    checkBalances: () => balances(),
     startTrading: () => trading.startTrading(),
     stop: () => trading.stop(),
     close: async () => {

@@ -1,5 +1,10 @@
 import { LatencyRecorder, type LatencyPercentiles } from '../common/index.js';
-import { ORDER_STATUSES, type Journal, type OrderStatus } from '../journal/index.js';
+import {
+  ORDER_STATUSES,
+  type Journal,
+  type OrderRecord,
+  type OrderStatus,
+} from '../journal/index.js';
 import type { OrderExecutor, PlaceOutcome } from './executor/index.js';
 import type { BalanceReport } from './reconciler/index.js';
 
@@ -62,14 +67,19 @@ export class SummaryRecorder {
     this.tradingStoppedAt ??= Date.now();
   }
 
-  async summary(unresolved: number, balances: BalanceReport): Promise<EngineSummary> {
+  /** `orders`: the journal's orders when the caller has just read them; read here otherwise. */
+  async summary(
+    unresolved: number,
+    balances: BalanceReport,
+    orders?: readonly OrderRecord[],
+  ): Promise<EngineSummary> {
     const stoppedAt = Date.now();
     const tradingSeconds =
       ((this.tradingStoppedAt ?? stoppedAt) - (this.tradingStartedAt ?? stoppedAt)) / 1000;
     const ordersByStatus = Object.fromEntries(
       ORDER_STATUSES.map((status) => [status, 0]),
     ) as Record<OrderStatus, number>;
-    for (const order of await this.journal.orders()) ordersByStatus[order.status] += 1;
+    for (const order of orders ?? (await this.journal.orders())) ordersByStatus[order.status] += 1;
     return {
       startedAt: this.startedAt,
       stoppedAt,

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { OPEN_STATUSES, type Journal } from '../journal/index.js';
+import { OPEN_STATUSES, type Journal, type OrderRecord } from '../journal/index.js';
 import type { ComponentName } from './components.js';
 import type { VenueClient } from './connector/index.js';
 import type { ENGINE_DEFAULTS, EngineEvents } from './engine-options.js';
@@ -30,7 +30,7 @@ export interface TradingParts {
   store: OrderStore;
   summary: SummaryRecorder;
   components: () => Record<ComponentName, ComponentHealth>;
-  checkBalances: () => Promise<BalanceReport>;
+  checkBalances: (orders?: readonly OrderRecord[]) => Promise<BalanceReport>;
   signal: AbortSignal;
 }
 
@@ -105,12 +105,14 @@ export class Trading {
     if (settings.cancelOpenOrdersOnStop) await this.cancelResting();
     await this.parts.journal.flush();
     const report = await reconciler.settle(this.settleTimeoutMs());
-    const balances = await this.parts.checkBalances().catch((error: unknown) => ({
+    // Read once for both the balance check and the summary: a long run's journal is large.
+    const orders = await this.parts.journal.orders().catch(() => undefined);
+    const balances = await this.parts.checkBalances(orders).catch((error: unknown) => ({
       ...UNCHECKED,
       at: Date.now(),
       reason: `the venue or the journal could not be read: ${String(error)}`,
     }));
-    return summary.summary(report.unresolved.length, balances);
+    return summary.summary(report.unresolved.length, balances, orders);
   }
 
   private async cancelResting(): Promise<void> {

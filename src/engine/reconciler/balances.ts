@@ -7,6 +7,8 @@ export interface BalanceCheckContext {
   journal: Journal;
   rules: ReadonlyMap<string, MarketRules>;
   signal: AbortSignal;
+  /** The journal's orders, when the caller has just read them; read here otherwise. */
+  orders?: readonly OrderRecord[];
 }
 
 /** One asset: what the journal says the balance should be, and what the venue holds. */
@@ -52,7 +54,9 @@ export async function checkBalances(context: BalanceCheckContext): Promise<Balan
   const baseline = await journal.balanceBaseline();
   if (!baseline) return unchecked(at, 'no balance baseline: the engine never started quiet');
   // Orders from before the baseline were final when it was taken: their fills are in it.
-  const orders = (await journal.orders()).filter((order) => order.createdAt >= baseline.at);
+  const orders = (context.orders ?? (await journal.orders())).filter(
+    (order) => order.createdAt >= baseline.at,
+  );
   const deltas = new Map<string, Amount>();
   const byExchangeId = new Map<string, OrderRecord>();
   const symbols = new Set<string>();
