@@ -75,3 +75,23 @@ export function componentHealth(sources: ComponentSources): Record<ComponentName
     },
   };
 }
+
+/**
+ * Whether a component's own loop still turns, so that its heartbeat proves
+ * it is alive and not only that the heartbeat timer runs. The strategies are
+ * the component with a loop of its own: running, they tick at least once per
+ * their longest interval. The others act when called, and their trouble
+ * shows in their status and in the engine's immediate signals.
+ */
+export function componentAlive(
+  component: ComponentName,
+  runner: StrategyRunner,
+  at: number,
+  heartbeatIntervalMs: number,
+): boolean {
+  if (component !== 'strategies' || !runner.isRunning) return true;
+  const since = runner.lastTickAt;
+  // Before the first tick, the first loop's start offset is at most its interval.
+  if (since === undefined) return true;
+  return at - since <= runner.longestIntervalMs + heartbeatIntervalMs;
+}

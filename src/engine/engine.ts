@@ -108,12 +108,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { risk } = parts;
   const watchdog = wireWatchdog(
     options.watchdog ?? {},
-    events,
-    venue,
+    { events, venue, journal, heartbeatIntervalMs: settings.heartbeatIntervalMs },
     {
       pauseTrading: (reason) => risk.halt(`watchdog: ${reason}`),
       resumeTrading: () => risk.resume(),
-      reconcile: () => reconciler.run(),
+      reconcile: async () => {
+        const report = await reconciler.run();
+        return {
+          checked: report.checked,
+          differences: report.differences.length,
+          unresolved: report.unresolved.length,
+        };
+      },
+      throttleNewOrders: (fraction, forMs) => risk.throttle(fraction, forMs),
     },
     registry,
   );

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { OPEN_STATUSES, type Journal, type OrderRecord } from '../journal/index.js';
-import type { ComponentName } from './components.js';
+import { componentAlive, type ComponentName } from './components.js';
 import type { VenueClient } from './connector/index.js';
 import type { ENGINE_DEFAULTS, EngineEvents } from './engine-options.js';
 import {
@@ -132,8 +132,12 @@ export class Trading {
 
   private heartbeat(): void {
     const at = Date.now();
-    for (const [component, health] of Object.entries(this.parts.components())) {
-      this.parts.events.emit('heartbeat', { component: component as ComponentName, at, health });
+    const { runner, settings } = this.parts;
+    for (const [name, health] of Object.entries(this.parts.components())) {
+      const component = name as ComponentName;
+      // A component whose loop stopped stays silent: the watchdog notices the missed beats.
+      if (!componentAlive(component, runner, at, settings.heartbeatIntervalMs)) continue;
+      this.parts.events.emit('heartbeat', { component, at, health });
     }
   }
 

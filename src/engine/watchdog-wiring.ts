@@ -9,13 +9,14 @@ import {
   type NotifierConfig,
   type RecoveryControls,
 } from '../watchdog/index.js';
+import type { Journal } from '../journal/index.js';
 import type { VenueClient } from './connector/index.js';
 import type { EngineEvents } from './engine-options.js';
-import { venueAnomalies } from './venue-anomalies.js';
+import { dependencyAnomalies } from './anomaly-feeds.js';
+import { watchLiveness } from './liveness-watch.js';
 
-/** An exchange answer this late means none is coming: loopback and real venues answer in well under this. */
-const STALLED_AFTER_MS = 1_000;
-const STALL_CHECK_MS = 250;
+/** Long enough for every call the held loop delayed to have finished. */
+const IGNORE_AFTER_BLOCK_MS = 2_000;
 
 export interface WatchdogSettings {
   /** Directory of the CHAOS_EVENT log, `<logDir>/<runId>.log`. Default `logs` under the working directory. */
@@ -24,6 +25,14 @@ export interface WatchdogSettings {
   runId?: string;
   /** Webhooks alerts go to. Default none. */
   notifiers?: NotifierConfig[];
+}
+
+/** What the watchdog listens to. */
+export interface WatchedSources {
+  events: EventEmitter<EngineEvents>;
+  venue: VenueClient;
+  journal: Journal;
+  heartbeatIntervalMs: number;
 }
 
 export interface WiredWatchdog {
@@ -38,11 +47,11 @@ export interface WiredWatchdog {
  */
 export function wireWatchdog(
   settings: WatchdogSettings,
-  events: EventEmitter<EngineEvents>,
-  venue: VenueClient,
+  sources: WatchedSources,
   controls: RecoveryControls,
   registry: Registry,
 ): WiredWatchdog {
+  const { events, venue, journal } = sources;
   const runId = settings.runId ?? `engine-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const log = openChaosLog({ dir: settings.logDir ?? join(process.cwd(), 'logs'), runId });
   const notifiers = (settings.notifiers ?? []).map((config) => createNotifier(config));
@@ -52,12 +61,13 @@ export function wireWatchdog(
     watchdog.onNotifier(notifier, 'down', error.message),
   );
   dispatcher?.on('notifierRecovered', ({ notifier }) => watchdog.onNotifier(notifier, 'recovered'));
-  const everySecond = venueAnomalies(venue, watchdog);
-  const timer = setInterval(() => everySecond(Date.now()), 1_000).unref();
-  const stallTimer = watchStalls(venue, watchdog);
-  events.on('heartbeat', ({ component, health, at }) =>
-    watchdog.onHeartbeat(component, health.status, at),
-  );
+  const anomalies = dependencyAnomalies(venue, journal, watchdog);
+  const timer = setInterval(() => anomalies.everySecond(Date.now()), 1_000).unref();
+  const stopLiveness = watchLiveness(events, venue, watchdog, {
+    heartbeatIntervalMs: sources.heartbeatIntervalMs,
+    // Calls in flight while the loop was held look slow; let them finish unjudged.
+    onBlocked: (now) => anomalies.ignoreUntil(now + IGNORE_AFTER_BLOCK_MS),
+  });
   events.on('breaker', ({ dependency, state, lastFailure }) =>
     watchdog.onBreaker(dependency, state, lastFailure),
   );
@@ -71,35 +81,12 @@ export function wireWatchdog(
     logPath: log.path,
     close: async () => {
       clearInterval(timer);
-      clearInterval(stallTimer);
+      stopLiveness();
       watchdog.close();
       await dispatcher?.close();
       await log.close();
     },
   };
-}
-
-/**
- * A black hole shows as requests that never come back, long before they time
- * out. It is over only when an answer arrives again: an empty queue after
- * timeouts proves nothing.
- */
-function watchStalls(venue: VenueClient, watchdog: Watchdog): NodeJS.Timeout {
-  let lastAnswerAt = 0;
-  let lastStallAt = 0;
-  venue.on('request', (event) => {
-    if (event.ok || event.failure?.httpStatus !== undefined)
-      lastAnswerAt = event.at + event.latencyMs;
-  });
-  return setInterval(() => {
-    const oldestMs = venue.oldestInFlightMs();
-    if (oldestMs >= STALLED_AFTER_MS) {
-      lastStallAt = Date.now();
-      watchdog.onStall(oldestMs);
-    } else if (lastAnswerAt > lastStallAt) {
-      watchdog.onStall(0);
-    }
-  }, STALL_CHECK_MS).unref();
 }
 
 function countInto(registry: Registry, watchdog: Watchdog): void {

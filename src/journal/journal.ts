@@ -27,6 +27,8 @@ export interface JournalStatus {
   replayed: number;
   /** Database writes that committed entries since open(): one per group commit. */
   batches?: number;
+  /** Time those writes took, summed, ms: with `batches`, the database's write latency. */
+  batchMsTotal?: number;
 }
 
 /** Typed events a journal emits; the engine forwards them to the watchdog. */

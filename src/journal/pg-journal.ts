@@ -161,6 +161,7 @@ class PgJournal extends EventEmitter<JournalEvents> implements Journal {
       spooled: this.outage?.counts.spooled ?? 0,
       replayed: this.outage?.counts.replayed ?? 0,
       batches: this.writer?.counts.batches ?? 0,
+      batchMsTotal: Math.round(this.writer?.counts.batchMsTotal ?? 0),
     };
   }
 

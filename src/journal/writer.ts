@@ -32,8 +32,8 @@ export class Writer {
   private inFlight = 0;
   private running: Promise<void> | undefined;
   private replayWanted = false;
-  /** Entries committed to the database, and the writes that did it, since open(). */
-  readonly counts = { committed: 0, batches: 0 };
+  /** Entries committed to the database, the writes that did it and their summed time, since open(). */
+  readonly counts = { committed: 0, batches: 0, batchMsTotal: 0 };
 
   constructor(
     private readonly outage: Outage,
@@ -107,9 +107,11 @@ export class Writer {
       const { pool, breaker } = this.options;
       try {
         const entries = batch.map((p) => p.entry);
+        const startedAt = performance.now();
         await breaker.execute(() => writeEntries(pool, entries));
         this.counts.committed += batch.length;
         this.counts.batches += 1;
+        this.counts.batchMsTotal += performance.now() - startedAt;
         this.settle(batch);
         return;
       } catch (error) {

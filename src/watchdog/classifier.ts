@@ -27,6 +27,8 @@ export type Signal = Described &
     | { kind: 'reconcile_differences'; count: number }
     /** Requests to a dependency sent and unanswered for far longer than it ever takes. */
     | { kind: 'requests_stalled'; dependency: 'exchange'; oldestMs: number }
+    /** The engine's own event loop did not run for this long: every component stalled at once. */
+    | { kind: 'event_loop_blocked'; blockedMs: number }
   );
 
 /** What the watchdog concluded from a signal. */
@@ -59,6 +61,7 @@ const IN_PROCESS_COMPONENTS = new Set(['executor', 'reconciler', 'strategies']);
 /** The failure type an anomaly in each metric points to; other metrics count as performance. */
 export const METRIC_FAILURE_TYPES: Readonly<Record<string, FailureType>> = {
   latencyMs: 'performance',
+  commitMs: 'performance',
   errorRate: 'dependency',
   eventLoopDelayMs: 'resource',
   heapUsedBytes: 'resource',
@@ -97,6 +100,7 @@ const MAX_CONFIDENCE = 0.99;
  * | breaker_open exchange | anything else, or no failure given | dependency | 0.5 |
  * | breaker_open database | — | chaos_database_outage | 0.8 |
  * | spool_started | — | chaos_database_outage | 0.7 |
+ * | event_loop_blocked | — | resource (component engine) | 0.8 |
  * | heartbeat_overdue | exchange, database, market_data / executor, reconciler, strategies / other | connectivity / resource / connectivity | 0.6 / 0.5 / 0.4 |
  * | anomaly | metric in METRIC_FAILURE_TYPES / other | its type / performance | 0.6 / 0.4 |
  * | reconcile_differences | count n ≥ 1 / 0 | data_quality | min(0.95, 0.7 + 0.05(n − 1)) / 0 |
@@ -152,6 +156,13 @@ function diagnoseOne(signal: Signal): Diagnosis {
       return anomaly(signal.componentId, signal.metric);
     case 'reconcile_differences':
       return reconcileDifferences(signal.count);
+    case 'event_loop_blocked':
+      return found(
+        'resource',
+        'engine',
+        0.8,
+        `the engine's event loop was blocked for ${Math.round(signal.blockedMs)} ms`,
+      );
     case 'requests_stalled':
       // Early evidence of a black hole, before any timeout: the breaker's verdict outranks it.
       return found(

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../common/index.js';
 import type { Diagnosis } from './classifier.js';
 import {
   pendingAction,
@@ -100,8 +101,8 @@ export class FailureCase {
   private async run(step: { spec: ActionSpec; action: RecoveryAction }): Promise<void> {
     this.begin(step);
     try {
-      await step.spec.run?.(this.controls);
-      this.finish(step);
+      const result = await step.spec.run?.(this.controls);
+      this.finish(step, undefined, isJsonObject(result) ? result : undefined);
     } catch (error) {
       this.finish(step, error instanceof Error ? error.message : String(error));
     }
@@ -116,7 +117,12 @@ export class FailureCase {
     });
   }
 
-  private finish(step: { spec: ActionSpec; action: RecoveryAction }, error?: string): void {
+  /** `result`: what the action did, when it says (e.g. the reduced rate), for the log. */
+  private finish(
+    step: { spec: ActionSpec; action: RecoveryAction },
+    error?: string,
+    result?: Record<string, unknown>,
+  ): void {
     if (step.action.status !== 'running') return;
     const finishedAt = this.now();
     step.action.status = error === undefined ? 'completed' : 'failed';
@@ -127,6 +133,7 @@ export class FailureCase {
       action: step.spec.name,
       duration_ms: step.action.durationMs,
       ...(error !== undefined && { error }),
+      ...(result !== undefined && { result }),
     });
   }
 }

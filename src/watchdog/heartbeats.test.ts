@@ -126,4 +126,38 @@ describe('HeartbeatMonitor', () => {
     expect(monitor.check(t0 + 5999)).toEqual([]);
     expect(monitor.check(t0 + 6000)).toHaveLength(1);
   });
+
+  it('forgives silences that arose while the watcher itself was not running', () => {
+    const monitor = new HeartbeatMonitor();
+    monitor.beat('exchange', 'healthy', {}, t0);
+    monitor.beat('strategies', 'healthy', {}, t0);
+    expect(monitor.check(t0 + 500)).toEqual([]);
+    // Blocked from t0 + 500 to t0 + 9_000; the beat timer ran first after it.
+    monitor.beat('exchange', 'healthy', {}, t0 + 9_000);
+    monitor.forgive(t0 + 500, t0 + 9_000);
+    expect(monitor.check(t0 + 9_001)).toEqual([]);
+    expect(monitor.component('strategies')?.overdue).toBe(false);
+    // A component that stays silent after the block is overdue three intervals later.
+    monitor.beat('exchange', 'healthy', {}, t0 + 11_000);
+    expect(monitor.check(t0 + 12_000)).toEqual([
+      { kind: 'overdue', componentId: 'strategies', at: t0 + 12_000, lastBeatAt: t0 },
+    ]);
+  });
+
+  it('keeps an outage that began before the watcher was blocked', () => {
+    const monitor = new HeartbeatMonitor();
+    monitor.beat('reconciler', 'healthy', {}, t0);
+    expect(monitor.check(t0 + 3_000)).toHaveLength(1);
+    monitor.beat('reconciler', 'healthy', {}, t0 + 9_000);
+    monitor.forgive(t0 + 3_000, t0 + 9_000);
+    expect(monitor.check(t0 + 9_001)).toEqual([
+      {
+        kind: 'resumed',
+        componentId: 'reconciler',
+        at: t0 + 9_000,
+        status: 'healthy',
+        silentMs: 9_000,
+      },
+    ]);
+  });
 });

@@ -124,6 +124,28 @@ export class HeartbeatMonitor {
     return detections;
   }
 
+  /**
+   * The watcher itself did not run between `since` and `now` (its event loop
+   * was blocked, its process suspended): silences that became overdue in
+   * that gap are the watcher's, not the components'. Drops what they caused
+   * and counts those components' silence from `now`. Outages older than the
+   * gap stand.
+   */
+  forgive(since: number, now: number): void {
+    this.pending = this.pending.filter((detection) => {
+      const entry = this.entries.get(detection.componentId);
+      if (!entry) return false;
+      const overdueAt =
+        detection.kind === 'overdue'
+          ? detection.at
+          : detection.at - detection.silentMs + this.overdueAfterMs(entry);
+      return overdueAt <= since;
+    });
+    for (const entry of this.entries.values()) {
+      if (!entry.overdue) entry.lastSeenAt = Math.max(entry.lastSeenAt, now);
+    }
+  }
+
   /** The components currently overdue. */
   overdue(): ComponentView[] {
     return this.components().filter((view) => view.overdue);

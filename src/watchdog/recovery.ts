@@ -7,7 +7,15 @@ export interface RecoveryControls {
   resumeTrading(): void;
   /** One reconcile pass of journal against venue. */
   reconcile(): Promise<unknown>;
+  /** Admit new orders at `fraction` of their recent rate for `forMs`; returns what is in force. */
+  throttleNewOrders(fraction: number, forMs: number): unknown;
 }
+
+/**
+ * After a rate limit, half the rate that drew it, for ten seconds: enough
+ * for the venue's window to turn over without drawing the next refusal.
+ */
+export const REDUCED_RATE = { fraction: 0.5, forMs: 10_000 };
 
 export type ActionStatus = 'pending' | 'running' | 'completed' | 'failed';
 
@@ -49,7 +57,13 @@ const EXCHANGE_PLAN: ActionSpec[] = [
 
 const RATE_LIMIT_PLAN: ActionSpec[] = [
   { name: 'hold_until_retry_after', priority: 1, when: 'until_recovered' },
-  { name: 'reconcile', priority: 2, when: 'on_recover', run: (c) => c.reconcile() },
+  {
+    name: 'resume_at_reduced_rate',
+    priority: 2,
+    when: 'on_recover',
+    run: (c) => c.throttleNewOrders(REDUCED_RATE.fraction, REDUCED_RATE.forMs),
+  },
+  { name: 'reconcile', priority: 3, when: 'on_recover', run: (c) => c.reconcile() },
 ];
 
 const DATABASE_PLAN: ActionSpec[] = [

@@ -128,12 +128,22 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
     this.publish(notifierEvent(notifier, state, error, this.scenario, this.now));
   }
 
+  /** A component missed its heartbeats (three by default): its own loop stopped. */
   onHeartbeatOverdue(componentId: string): void {
     this.detect({ kind: 'heartbeat_overdue', componentId });
   }
 
   onHeartbeatResumed(componentId: string): void {
-    this.recoverIf(componentId, undefined);
+    this.recoverIf(componentId, undefined, 'heartbeat_overdue');
+  }
+
+  /**
+   * The engine's event loop (the watchdog's too) did not run for `blockedMs`.
+   * Seen only once it runs again, so the failure is over when it is detected.
+   */
+  onEventLoopBlocked(blockedMs: number): void {
+    this.detect({ kind: 'event_loop_blocked', blockedMs });
+    this.recoverIf('engine', undefined, 'event_loop_blocked');
   }
 
   status(): WatchdogStatus {

@@ -7,8 +7,9 @@ import { deadPort, startRecorder, type WebhookRecorder } from '../support/webhoo
 
 /**
  * Alerts reach a live webhook; a dead one is said to be down once, and the
- * watchdog goes on detecting and recovering. A slow venue is noticed by its
- * latency against the rolling baseline, before any breaker opens.
+ * watchdog goes on detecting and recovering. A slow venue or database is
+ * noticed by its latency against the rolling baseline, before any breaker
+ * opens.
  */
 describe('watchdog alerts and anomalies', () => {
   let webhook: WebhookRecorder;
@@ -80,4 +81,55 @@ describe('watchdog alerts and anomalies', () => {
     await stack.proxyClient.reset();
     await eventually(() => recovered.length > 2, 5_000, 'the anomaly to clear');
   }, 60_000);
+
+  it('notices a slow database by its commit time against the baseline', async () => {
+    const before = detected.length;
+    const recoveredBefore = recovered.length;
+    await stack.proxyClient.addToxic('database', {
+      type: 'latency',
+      attributes: { latency: 400 },
+    });
+    await eventually(() => detected.length > before, 8_000, 'a commit-time anomaly');
+    expect(detected.at(-1)).toMatchObject({ componentId: 'database', failureType: 'performance' });
+    await stack.proxyClient.reset();
+    await eventually(() => recovered.length > recoveredBefore, 8_000, 'the anomaly to clear');
+  }, 60_000);
+});
+
+/**
+ * A held event loop stops every heartbeat at once: that is one failure of
+ * the engine, over when it is seen, and not a failure of each component, nor
+ * of the exchange whose answers it delayed.
+ */
+describe('watchdog: the engine itself held', () => {
+  let stack: Stack;
+  const detected: FailureView[] = [];
+
+  beforeAll(async () => {
+    stack = await fastStack({
+      seed: 33,
+      engine: { heartbeatIntervalMs: 200, requestTimeoutMs: 3_000 },
+    });
+    stack.engine.engine!.watchdog.on('detected', (failure) => detected.push(failure));
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  }, 30_000);
+
+  it('reports one engine failure for a held event loop', async () => {
+    await delay(2_000);
+    const before = detected.length;
+    const until = Date.now() + 1_000;
+    while (Date.now() < until) {
+      // Hold the loop, as a long synchronous task in the engine would.
+    }
+    await delay(3_000);
+    const after = detected.slice(before);
+    expect(after.map((failure) => failure.componentId)).toEqual(['engine']);
+    expect(after[0]).toMatchObject({ failureType: 'resource' });
+    expect(after[0]!.reason).toMatch(/event loop was blocked for \d+ ms/);
+    const status = stack.engine.engine!.watchdog.status();
+    expect(status.openFailures).toEqual([]);
+  }, 30_000);
 });

@@ -20,6 +20,10 @@ interface Fault {
   failureType: FailureType;
   component: string;
   inject(stack: Stack): Promise<void>;
+  /** Recovery actions this fault's plan must have completed, beyond the common checks. */
+  completes?: string[];
+  /** What must hold of the engine just after the recovery. */
+  afterRecovery?(stack: Stack): void;
 }
 
 const toxic =
@@ -38,6 +42,9 @@ const FAULTS: Fault[] = [
     scenario: 'rate_limit_flood',
     failureType: 'chaos_rate_limit',
     component: 'exchange',
+    completes: ['hold_until_retry_after', 'resume_at_reduced_rate', 'reconcile'],
+    afterRecovery: (stack) =>
+      expect(stack.engine.engine!.risk.throttled?.perSecond).toBeGreaterThanOrEqual(1),
     inject: toxic({
       type: 'http_status',
       toxicity: 0.5,
@@ -52,6 +59,7 @@ const FAULTS: Fault[] = [
     scenario: 'exchange_downtime',
     failureType: 'chaos_exchange_downtime',
     component: 'exchange',
+    completes: ['pause_new_orders', 'probe_exchange', 'resume_trading', 'reconcile'],
     inject: (stack) =>
       stack.proxyClient.updateProxy('exchange', { enabled: false }).then(() => undefined),
   },
@@ -59,6 +67,7 @@ const FAULTS: Fault[] = [
     scenario: 'database_outage',
     failureType: 'chaos_database_outage',
     component: 'database',
+    completes: ['spool_journal_writes', 'drain_spool', 'reconcile'],
     inject: toxic({ type: 'reset_peer', attributes: { timeout: 0 } }, 'database'),
   },
 ];
@@ -97,6 +106,9 @@ describe.each(FAULTS)('watchdog: $scenario', (fault) => {
     expect(recovery.recoveredAt! - healAt).toBeLessThanOrEqual(RECOVER_WITHIN_MS);
     expect(recovery.actions.length).toBeGreaterThan(0);
     expect(recovery.actions.every((action) => action.status === 'completed')).toBe(true);
+    const completed = recovery.actions.map((action) => action.name);
+    for (const name of fault.completes ?? []) expect(completed).toContain(name);
+    fault.afterRecovery?.(stack());
 
     const events = parseChaosLog(await readFile(engine.chaosLogPath!, 'utf8'));
     for (const event of events) expect(validateChaosEvent(event)).toEqual([]);

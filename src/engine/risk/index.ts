@@ -7,3 +7,4 @@ export type {
   RiskLimits,
   RiskRefusalReason,
 } from './risk-gate.js';
+export type { ThrottleState } from './throttle.js';

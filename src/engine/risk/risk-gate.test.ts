@@ -115,7 +115,29 @@ describe('RiskGate', () => {
     gate.check(intent(), FLAT);
     expect(gate.stats).toEqual({
       accepted: 1,
-      refused: { halted: 1, max_notional: 2, max_open_orders: 0, max_position: 0 },
+      refused: { halted: 1, throttled: 0, max_notional: 2, max_open_orders: 0, max_position: 0 },
     });
+  });
+
+  it('throttles new orders to a share of the recent rate, refusing the excess as throttled', () => {
+    let now = 5_000_000;
+    const gate = new RiskGate({ now: () => now });
+    const throttles: unknown[] = [];
+    gate.on('throttle', (event) => throttles.push(event));
+    for (let i = 0; i < 100; i += 1) {
+      expect(gate.check(intent(), FLAT).ok).toBe(true);
+      now += 100;
+    }
+    expect(gate.throttle(0.5, 2_000)).toEqual({ perSecond: 5, until: now + 2_000 });
+    expect(throttles).toEqual([{ perSecond: 5, until: now + 2_000, at: now, fromPerSecond: 10 }]);
+    let accepted = 0;
+    for (let i = 0; i < 20; i += 1) {
+      if (gate.check(intent(), FLAT).ok) accepted += 1;
+      now += 100;
+    }
+    expect(accepted).toBeLessThanOrEqual(11);
+    expect(gate.stats.refused.throttled).toBe(20 - accepted);
+    expect(gate.throttled).toBeUndefined();
+    expect(gate.check(intent(), FLAT).ok).toBe(true);
   });
 });

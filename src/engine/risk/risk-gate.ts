@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { OrderIntent } from '../strategies/index.js';
+import { OrderRateThrottle, type ThrottleState } from './throttle.js';
 
 /** Limits that apply to each strategy on its own. */
 export interface RiskLimits {
@@ -41,13 +42,15 @@ export interface Exposure {
   price: number | undefined;
 }
 
-export type RiskRefusalReason = 'halted' | 'max_notional' | 'max_open_orders' | 'max_position';
+export type RiskRefusalReason =
+  'halted' | 'throttled' | 'max_notional' | 'max_open_orders' | 'max_position';
 
 export type RiskDecision = { ok: true } | { ok: false; reason: RiskRefusalReason };
 
 export interface RiskGateEvents {
   halt: [{ reason: string; at: number }];
   resume: [{ at: number; haltedForMs: number; reason: string }];
+  throttle: [ThrottleState & { at: number; fromPerSecond: number }];
 }
 
 const OK: RiskDecision = Object.freeze({ ok: true });
@@ -55,7 +58,8 @@ const OK: RiskDecision = Object.freeze({ ok: true });
 /**
  * The last check before an intent becomes an order. Per-strategy limits on
  * order value, resting orders and position, plus one global halt switch that
- * the watchdog and the invariant checker throw when trading must stop.
+ * the watchdog and the invariant checker throw when trading must stop, and
+ * a global rate throttle the watchdog sets after a venue's rate limit.
  * Checks are synchronous and allocation-free on the accepting path.
  */
 export class RiskGate extends EventEmitter<RiskGateEvents> {
@@ -65,16 +69,19 @@ export class RiskGate extends EventEmitter<RiskGateEvents> {
   private haltState: { reason: string; at: number } | undefined;
   private readonly refusalCounts: Record<RiskRefusalReason, number> = {
     halted: 0,
+    throttled: 0,
     max_notional: 0,
     max_open_orders: 0,
     max_position: 0,
   };
   private acceptedCount = 0;
+  private readonly throttler: OrderRateThrottle;
 
   constructor(options: RiskGateOptions = {}) {
     super();
     this.base = { ...DEFAULT_RISK_LIMITS, ...options.limits };
     this.now = options.now ?? Date.now;
+    this.throttler = new OrderRateThrottle(this.now);
     for (const [id, limits] of Object.entries(options.perStrategy ?? {})) {
       this.overrides.set(id, limits);
     }
@@ -106,6 +113,22 @@ export class RiskGate extends EventEmitter<RiskGateEvents> {
     this.emit('resume', { at, haltedForMs: at - state.at, reason: state.reason });
   }
 
+  /**
+   * Admits new orders at `fraction` of the recent accepted rate (at least one
+   * a second) for `forMs`, then at any rate again. Returns what is in force.
+   */
+  throttle(fraction: number, forMs: number): ThrottleState {
+    const fromPerSecond = this.throttler.recentRate();
+    const state = this.throttler.throttle(fraction, forMs);
+    this.emit('throttle', { ...state, at: this.now(), fromPerSecond });
+    return state;
+  }
+
+  /** The rate throttle in force, or undefined. */
+  get throttled(): ThrottleState | undefined {
+    return this.throttler.active;
+  }
+
   /** The limits in force for a strategy. */
   limitsFor(strategyId: string): RiskLimits {
     return { ...this.base, ...this.overrides.get(strategyId) };
@@ -119,7 +142,7 @@ export class RiskGate extends EventEmitter<RiskGateEvents> {
   /**
    * Whether the intent may be sent. Checks in order: halt, order value,
    * resting orders (only for orders that rest: LIMIT GTC and LIMIT_MAKER),
-   * position. An order that leaves the absolute position no larger (a sell
+   * position, and last the rate throttle (so only orders that would go count). An order that leaves the absolute position no larger (a sell
    * when long, a buy when short) is never refused for position.
    */
   check(intent: OrderIntent, exposure: Exposure): RiskDecision {
@@ -141,6 +164,7 @@ export class RiskGate extends EventEmitter<RiskGateEvents> {
     if (!reduces && !(Math.abs(after) * markPrice <= limits.maxPositionNotional)) {
       return this.refuse('max_position');
     }
+    if (!this.throttler.admit()) return this.refuse('throttled');
     this.acceptedCount += 1;
     return OK;
   }

@@ -84,6 +84,7 @@ export class StrategyRunner extends EventEmitter<StrategyRunnerEvents> {
   private readonly now: () => number;
   private readonly loops: Loop[];
   private running = false;
+  private lastTick: number | undefined;
   private readonly onAbort = (): void => void this.stop();
 
   constructor(options: StrategyRunnerOptions) {
@@ -108,6 +109,16 @@ export class StrategyRunner extends EventEmitter<StrategyRunnerEvents> {
   /** True between start() and stop(). */
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /** When any loop last ticked (ms since the epoch); undefined before the first tick. */
+  get lastTickAt(): number | undefined {
+    return this.lastTick;
+  }
+
+  /** The slowest loop's interval: with every loop turning, some tick comes at least this often. */
+  get longestIntervalMs(): number {
+    return Math.max(0, ...this.loops.map((loop) => loop.strategy.intervalMs));
   }
 
   /** Starts every loop; does nothing when already running or when the signal has aborted. */
@@ -149,6 +160,7 @@ export class StrategyRunner extends EventEmitter<StrategyRunnerEvents> {
   private tick(loop: Loop): void {
     const { strategy, counters } = loop;
     const at = this.now();
+    this.lastTick = at;
     counters.ticks += 1;
     if (counters.inFlight > this.maxInFlight) {
       counters.skipped += 1;
