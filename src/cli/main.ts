@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { chaosCommand } from './chaos-command.js';
 import { exchangeCommand } from './exchange-command.js';
 import { proxyCommand } from './proxy-command.js';
 import { upCommand } from './up-command.js';
-import { RunFailed, UsageError } from './usage-error.js';
+import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
 
-/** Exit codes: 0 success, 1 a run or SLA failed, 2 bad usage or bad input. */
+/** Exit codes: 0 success, 1 a run or SLA failed, 2 bad usage or bad input, 130 interrupted. */
 const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
 
 function program(): Command {
   return new Command('n1v1')
@@ -17,7 +19,8 @@ function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(exchangeCommand().exitOverride())
     .addCommand(proxyCommand().exitOverride())
-    .addCommand(upCommand().exitOverride());
+    .addCommand(upCommand().exitOverride())
+    .addCommand(chaosCommand().exitOverride());
 }
 
 function packageVersion(): string {
@@ -39,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (error instanceof RunFailed) return 1;
+    if (error instanceof RunInterrupted) return EXIT_INTERRUPTED;
     console.error(error);
     return 1;
   }

@@ -7,3 +7,8 @@ export class UsageError extends Error {
 export class RunFailed extends Error {
   override name = 'RunFailed';
 }
+
+/** The run was interrupted (SIGINT/SIGTERM) and wrote what it had: exit 130, as a shell reports Ctrl-C. */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+}

@@ -31,7 +31,7 @@ export interface EngineOptions {
   risk?: RiskGateOptions;
   /** ccxt's per-request timeout, ms. Default 3000: a partition is noticed in seconds, not tens. */
   requestTimeoutMs?: number;
-  /** Open time of the exchange breaker before a probe, ms. Default 1000. */
+  /** Open time of the exchange breaker before a probe, ms. Default 500: a healed venue is back within half a second. */
   breakerHalfOpenAfterMs?: number;
   /** Periodic reconcile, ms. Default 5000. */
   reconcileIntervalMs?: number;
@@ -55,7 +55,7 @@ export const ENGINE_DEFAULTS = {
   autoTrade: true,
   executor: {} as Partial<typeof EXECUTOR_DEFAULTS>,
   requestTimeoutMs: 3000,
-  breakerHalfOpenAfterMs: 1000,
+  breakerHalfOpenAfterMs: 500,
   reconcileIntervalMs: 5000,
   heartbeatIntervalMs: 1000,
   drainTimeoutMs: 30_000,

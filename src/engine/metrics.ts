@@ -3,6 +3,7 @@ import type { BreakerState, Journal } from '../journal/index.js';
 import type { VenueClient } from './connector/index.js';
 import type { OrderExecutor, OrderStore } from './executor/index.js';
 import type { Reconciler } from './reconciler/index.js';
+import { transportCodeOf } from '../watchdog/index.js';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -52,6 +53,14 @@ export function engineMetrics(sources: EngineMetricSources): Registry {
     labelNames: ['kind'],
     registers: [registry],
   });
+  const refused = new Counter({
+    name: 'n1v1_connections_refused_total',
+    help:
+      'Connections to a dependency the operating system refused (nothing listening). ' +
+      'A proxy that is switched off cannot count these itself.',
+    labelNames: ['dependency'],
+    registers: [registry],
+  });
   sources.executor.on('outcome', ({ outcome }) => {
     outcomes.inc({ outcome: outcome.kind });
     if (outcome.kind === 'placed') latency.observe(outcome.latencyMs / 1000);
@@ -63,6 +72,13 @@ export function engineMetrics(sources: EngineMetricSources): Registry {
       result: event.ok ? 'ok' : (event.failure?.kind ?? 'failed'),
     }),
   );
+  sources.venue.on('request', (event) => {
+    if (event.failure && transportCodeOf(event.failure.errorClass) === 'ECONNREFUSED')
+      refused.inc({ dependency: 'exchange' });
+  });
+  sources.journal.on('databaseError', ({ code }) => {
+    if (code === 'ECONNREFUSED') refused.inc({ dependency: 'database' });
+  });
   sources.reconciler.on('report', (report) => {
     for (const difference of report.differences) differences.inc({ kind: difference.kind });
   });

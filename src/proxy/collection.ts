@@ -1,3 +1,4 @@
+import { SeededRandom } from '../common/index.js';
 import { badInput, conflict, notFound, ProxyError } from './errors.js';
 import type { HttpMatch, ProxyMode, ProxySpec, Stream, ToxicSpec } from './model.js';
 import { Proxy } from './proxy.js';
@@ -26,6 +27,8 @@ export interface ToxicInput {
   toxicity?: number;
   attributes?: ToxicSpec['attributes'];
   match?: HttpMatch;
+  /** tcp mode: draw the toxicity per chunk instead of per connection. */
+  scope?: ToxicSpec['scope'];
 }
 
 /** One validated populate item; `toxics` undefined means "leave an unchanged proxy's toxics alone". */
@@ -100,8 +103,19 @@ function assertFits(mode: ProxyMode, toxic: ToxicSpec, proxy: string): void {
  * bind the same port.
  */
 export class ProxyCollection {
-  /** @param allowRemote let proxies listen on non-loopback addresses (default false). */
-  constructor(private readonly allowRemote = false) {}
+  readonly #seeds: SeededRandom | undefined;
+
+  /**
+   * @param allowRemote let proxies listen on non-loopback addresses (default false).
+   * @param seed makes every proxy's toxicity draws and jitter reproducible: each proxy
+   *   draws from its own stream, forked in creation order. Default unseeded.
+   */
+  constructor(
+    private readonly allowRemote = false,
+    seed?: number,
+  ) {
+    this.#seeds = seed === undefined ? undefined : new SeededRandom(seed);
+  }
 
   readonly #proxies = new Map<string, Proxy>();
   #tail: Promise<unknown> = Promise.resolve();
@@ -203,7 +217,11 @@ export class ProxyCollection {
   }
 
   async #start(entry: ProxyEntry): Promise<Proxy> {
-    const proxy = await Proxy.create(entry.spec, { allowRemote: this.allowRemote });
+    const stream = this.#seeds?.fork();
+    const proxy = await Proxy.create(entry.spec, {
+      allowRemote: this.allowRemote,
+      random: stream ? () => stream.next() : Math.random,
+    });
     try {
       for (const toxic of entry.toxics ?? []) installToxic(proxy, toxic);
     } catch (error) {

@@ -28,23 +28,28 @@ export interface HttpFrontend {
    * new sockets afterwards, when the proxy listens again.
    */
   close(how: 'graceful' | 'reset'): Promise<void>;
+  /**
+   * The proxy's toxics changed: connections held by a toxic that is gone are
+   * closed, as Toxiproxy's timeout toxic closes its connection when removed,
+   * so a healed fault leaves no request hanging on until its client gives up.
+   */
+  toxicsChanged(): void;
 }
 
 export interface HttpFrontendOptions {
-  /** Randomness for toxicity rolls and jitter; default Math.random. */
+  /** Randomness for jitter; default the proxy's own. */
   random?: () => number;
   /** How long a graceful close waits for in-flight requests before destroying their sockets, ms; default 2000. */
   gracefulCloseMs?: number;
 }
-
-const DEFAULTS: Required<HttpFrontendOptions> = { random: Math.random, gracefulCloseMs: 2000 };
 
 /** The http front end of one proxy. */
 export function createHttpFrontend(
   runtime: ProxyRuntime,
   options: HttpFrontendOptions = {},
 ): HttpFrontend {
-  const { random, gracefulCloseMs } = { ...DEFAULTS, ...options };
+  const random = options.random ?? runtime.random;
+  const gracefulCloseMs = options.gracefulCloseMs ?? 2000;
   const connections = new Map<Socket, ClientConnection>();
   const drainWaiters = new Set<() => void>();
   let agent = newAgent();
@@ -136,7 +141,18 @@ export function createHttpFrontend(
     });
   }
 
-  return { handle, close };
+  function toxicsChanged(): void {
+    const current = new Set(
+      [...runtime.toxics('upstream'), ...runtime.toxics('downstream')].map((toxic) => toxic.name),
+    );
+    for (const connection of connections.values()) {
+      if (connection.heldBy !== undefined && !current.has(connection.heldBy)) {
+        context.closeHeld(connection);
+      }
+    }
+  }
+
+  return { handle, close, toxicsChanged };
 }
 
 /** Keep-alive to the upstream, as a trading engine's own client would have. */

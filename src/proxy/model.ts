@@ -25,7 +25,16 @@ export interface ToxicSpec {
   /** Type-specific attributes, validated and with defaults filled in. */
   attributes: Record<string, number | string | boolean | Record<string, string>>;
   match?: HttpMatch;
+  /**
+   * Our extension, tcp mode: `chunk` draws the toxicity for every chunk of
+   * its stream instead of once per connection, so "80 % of queries fail"
+   * holds on a pool that keeps one connection open. Absent means Toxiproxy's
+   * `connection`. In http mode every request draws anyway.
+   */
+  scope?: ToxicScope;
 }
+
+export type ToxicScope = 'connection' | 'chunk';
 
 export interface ProxySpec {
   name: string;
@@ -50,8 +59,12 @@ export interface ProxyStats {
     timedOut: number;
     active: number;
   };
+  /**
+   * http mode: requests. tcp mode: client chunks, each a request answered by
+   * the server bytes that follow it (see TcpLink.asked), counted once settled.
+   */
   requests: {
-    /** http mode: requests read from clients. */
+    /** http mode: requests read from clients; tcp mode: chunks answered or failed. */
     seen: number;
     /** Sent to the upstream. */
     forwarded: number;

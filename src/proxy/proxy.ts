@@ -2,7 +2,6 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { closeServer, hostPort, isLoopbackAddress, listen } from '../common/index.js';
 import { badInput, conflict, listenError, notFound } from './errors.js';
 import { createHttpFrontend, type HttpFrontend } from './http-frontend.js';
-import { compileMatch } from './match.js';
 import {
   emptyStats,
   type ProxySpec,
@@ -10,10 +9,9 @@ import {
   type Stream,
   type ToxicSpec,
 } from './model.js';
-import type { ActiveToxic, ProxyRuntime } from './runtime.js';
+import { activateToxic, type ActiveToxic, type ProxyRuntime } from './runtime.js';
 import { parseAddress } from './specs.js';
 import { TcpLink } from './tcp-link.js';
-import { toxicDefinition } from './toxics/registry.js';
 
 /**
  * One proxy: a listener in front of one upstream, with its toxics and
@@ -35,6 +33,7 @@ export class Proxy implements ProxyRuntime {
   private constructor(
     spec: ProxySpec,
     private readonly allowRemote: boolean,
+    readonly random: () => number,
   ) {
     this.current = { ...spec };
     this.upstreamAddress = parseAddress(spec.upstream, 'upstream');
@@ -45,8 +44,11 @@ export class Proxy implements ProxyRuntime {
    * A proxy from a validated spec, listening when enabled. It listens on
    * loopback only unless allowRemote: anyone who reaches it reaches its upstream.
    */
-  static async create(spec: ProxySpec, options: { allowRemote?: boolean } = {}): Promise<Proxy> {
-    const proxy = new Proxy(spec, options.allowRemote ?? false);
+  static async create(
+    spec: ProxySpec,
+    options: { allowRemote?: boolean; random?: () => number } = {},
+  ): Promise<Proxy> {
+    const proxy = new Proxy(spec, options.allowRemote ?? false, options.random ?? Math.random);
     if (spec.enabled) await proxy.bind();
     return proxy;
   }
@@ -97,7 +99,7 @@ export class Proxy implements ProxyRuntime {
       throw conflict(`toxic ${toxic.name} already exists on proxy ${this.current.name}`);
     }
     this.toxicSpecs.push(toxic);
-    this.installed.set(toxic.name, activate(toxic));
+    this.installed.set(toxic.name, activateToxic(toxic, this.random));
     this.rebuild();
   }
 
@@ -106,7 +108,7 @@ export class Proxy implements ProxyRuntime {
     const index = this.indexOf(name);
     this.toxicSpecs[index] = toxic;
     this.installed.delete(name);
-    this.installed.set(toxic.name, activate(toxic));
+    this.installed.set(toxic.name, activateToxic(toxic, this.random));
     this.rebuild();
   }
 
@@ -139,6 +141,7 @@ export class Proxy implements ProxyRuntime {
     for (const spec of this.toxicSpecs) next[spec.stream].push(this.installed.get(spec.name)!);
     this.active = next;
     for (const link of this.links) link.refreshToxics();
+    this.frontend?.toxicsChanged();
   }
 
   private async bind(): Promise<void> {
@@ -178,18 +181,4 @@ export class Proxy implements ProxyRuntime {
     for (const link of links) link.end(how === 'reset' ? 'reset' : 'closed');
     await Promise.all([closed, this.frontend?.close(how), ...links.map((link) => link.done)]);
   }
-}
-
-/** The runtime form of a toxic spec: its definition and compiled matcher. */
-function activate(spec: ToxicSpec): ActiveToxic {
-  const match = compileMatch(spec.match);
-  return {
-    name: spec.name,
-    type: spec.type,
-    stream: spec.stream,
-    toxicity: spec.toxicity,
-    definition: toxicDefinition(spec.type)!,
-    attributes: spec.attributes,
-    ...(match && { match }),
-  };
 }

@@ -1,4 +1,7 @@
-import type { ProxySpec, ProxyStats, Stream } from './model.js';
+import { compileMatch } from './match.js';
+import type { ProxySpec, ProxyStats, Stream, ToxicSpec } from './model.js';
+import { ToxicityDraw } from './toxicity.js';
+import { toxicDefinition } from './toxics/registry.js';
 import type { ToxicDefinition } from './toxics/toxic.js';
 
 /** A toxic as installed on a proxy: its envelope, its definition and its parsed attributes. */
@@ -10,6 +13,10 @@ export interface ActiveToxic {
   definition: ToxicDefinition<unknown>;
   attributes: unknown;
   match?: { method?: RegExp; path?: RegExp };
+  /** tcp mode: drawn per connection (Toxiproxy's way) or per chunk of its stream. */
+  scope: 'connection' | 'chunk';
+  /** Whether it applies to the next request, connection or chunk: see ToxicityDraw. */
+  draw(): boolean;
 }
 
 /**
@@ -24,6 +31,25 @@ export interface ProxyRuntime {
   toxics(stream: Stream): readonly ActiveToxic[];
   /** Where to connect: the upstream's host and port. */
   upstream(): { host: string; port: number };
+  /** This proxy's randomness (seeded when the server was given a seed), for toxics that jitter. */
+  readonly random: () => number;
   /** Counts one evaluation of a toxic and whether it applied. */
   countToxic(name: string, applied: boolean): void;
+}
+
+/** The runtime form of a toxic spec: its definition and compiled matcher. */
+export function activateToxic(spec: ToxicSpec, random: () => number): ActiveToxic {
+  const match = compileMatch(spec.match);
+  const toxicity = new ToxicityDraw(spec.toxicity, random);
+  return {
+    name: spec.name,
+    type: spec.type,
+    stream: spec.stream,
+    toxicity: spec.toxicity,
+    definition: toxicDefinition(spec.type)!,
+    attributes: spec.attributes,
+    ...(match && { match }),
+    scope: spec.scope ?? 'connection',
+    draw: () => toxicity.next(),
+  };
 }

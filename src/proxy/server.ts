@@ -26,6 +26,8 @@ export interface ProxyServerOptions {
   signal?: AbortSignal;
   /** Told of unexpected exceptions, which clients see as a well-formed 500. */
   onInternalError?: (error: unknown) => void;
+  /** Seeds every toxicity draw and jitter, so a run's faults repeat. Default unseeded. */
+  seed?: number;
 }
 
 export interface ProxyServer {
@@ -57,7 +59,7 @@ export async function createProxyServer(options: ProxyServerOptions = {}): Promi
         'anyone who reaches it can reroute traffic; pass allowRemote (--allow-remote) to do it anyway',
     );
   }
-  const collection = new ProxyCollection(options.allowRemote);
+  const collection = new ProxyCollection(options.allowRemote, options.seed);
   const api: ApiContext = {
     collection,
     metrics: new ProxyMetrics(() => collection.proxies),

@@ -72,7 +72,14 @@ export function parseToxicSpec(input: unknown, current?: ToxicSpec): ToxicSpec {
     throw error;
   }
   const match = body.match === undefined ? current?.match : parseMatch(body.match);
-  return { name, type, stream: stream as Stream, toxicity, attributes, ...(match && { match }) };
+  const scope = (field(body, 'scope', 'string', false) ?? current?.scope) as string | undefined;
+  if (scope !== undefined && scope !== 'connection' && scope !== 'chunk')
+    throw badInput(`scope must be "connection" or "chunk", got ${JSON.stringify(scope)}`);
+  return {
+    ...{ name, type, stream: stream as Stream, toxicity, attributes },
+    ...(match && { match }),
+    ...(scope === 'chunk' && { scope }),
+  };
 }
 
 function parseMatch(input: unknown): HttpMatch {

@@ -23,6 +23,8 @@ export class TcpLink {
   private readonly pumps: readonly [Pump, Pump];
   private ended = false;
   private connected = false;
+  /** Client chunks not yet followed by any server bytes: requests awaiting their answer. */
+  private unanswered = 0;
   /** Resolves when both sockets are gone. */
   readonly done: Promise<void>;
 
@@ -67,6 +69,25 @@ export class TcpLink {
     for (const pump of this.pumps) pump.refresh();
   }
 
+  /**
+   * A request/response view of a tcp link, for failure rates: each client
+   * chunk is a request; server bytes reaching the client answer every one
+   * before them; a reset, timeout or refusal fails those still waiting. A
+   * graceful close leaves them uncounted (a client saying goodbye expects
+   * no answer).
+   */
+  asked(): void {
+    this.unanswered += 1;
+  }
+
+  answered(): void {
+    if (this.unanswered === 0) return;
+    const { requests } = this.proxy.stats;
+    requests.seen += this.unanswered;
+    requests.answered += this.unanswered;
+    this.unanswered = 0;
+  }
+
   /** One direction has passed its FIN on; the link ends when both have. */
   directionFinished(): void {
     if (this.pumps.every((pump) => pump.finished)) this.end('closed');
@@ -84,6 +105,7 @@ export class TcpLink {
     if (counted === 'reset') connections.reset += 1;
     if (counted === 'timeout') connections.timedOut += 1;
     if (this.connected) connections.active -= 1;
+    this.failUnanswered(counted);
     for (const pump of this.pumps) pump.abort();
     const graceful = counted !== 'reset' && counted !== 'refused';
     for (const socket of [this.client, this.upstream]) {
@@ -95,6 +117,16 @@ export class TcpLink {
       socket.destroySoon();
       setTimeout(() => socket.destroy(), CLOSE_DEADLINE_MS).unref();
     }
+  }
+
+  private failUnanswered(reason: EndReason): void {
+    if (reason === 'closed') return;
+    // A refused client never got to send: its connection attempt was the request.
+    const failed = reason === 'refused' ? Math.max(1, this.unanswered) : this.unanswered;
+    const { requests } = this.proxy.stats;
+    requests.seen += failed;
+    requests.failed[reason === 'timeout' ? 'timedOut' : reason] += failed;
+    this.unanswered = 0;
   }
 }
 

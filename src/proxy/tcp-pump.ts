@@ -7,10 +7,15 @@ import type { TcpLinkControl, TcpStage } from './toxics/toxic.js';
 /** Pause reading from the sender while this much data waits inside the toxics. */
 const MAX_QUEUED_BYTES = 1024 * 1024;
 
-/** A toxic met on this link: one draw against its toxicity, and its stage if it applies. */
+/**
+ * A toxic met on this link and its stage: drawn once when met (scope
+ * connection: no stage unless it applies) or, with `perChunk`, drawn again
+ * for every chunk that reaches it.
+ */
 interface StageEntry {
   stage: TcpStage | undefined;
   control: AbortController;
+  perChunk: ActiveToxic | undefined;
 }
 
 /**
@@ -85,9 +90,10 @@ export class Pump {
 
   private meet(toxic: ActiveToxic): StageEntry {
     const control = new AbortController();
-    const applies = Math.random() < toxic.toxicity;
-    this.link.proxy.countToxic(toxic.name, applies);
-    const entry: StageEntry = { stage: undefined, control };
+    const perChunk = toxic.scope === 'chunk' ? toxic : undefined;
+    const applies = perChunk !== undefined || toxic.draw();
+    if (!perChunk) this.link.proxy.countToxic(toxic.name, applies);
+    const entry: StageEntry = { stage: undefined, control, perChunk };
     this.met.set(toxic, entry);
     if (applies && toxic.definition.tcp) {
       entry.stage = toxic.definition.tcp(toxic.attributes, this.controlFor(control.signal));
@@ -105,12 +111,13 @@ export class Pump {
       },
       reset: () => this.link.end('reset'),
       signal,
-      random: Math.random,
+      random: this.link.proxy.random,
     };
   }
 
   // The chain is current: the link refreshes it at connect and whenever the proxy's toxics change.
   private onData(chunk: Buffer): void {
+    if (this.stream === 'upstream') this.link.asked();
     if (this.head === undefined && this.queuedBytes === 0) {
       this.deliver(chunk);
       return;
@@ -143,6 +150,12 @@ export class Pump {
       return;
     }
     const next = node.next;
+    const perChunk = node.entry.perChunk;
+    if (perChunk) {
+      const applies = perChunk.draw();
+      this.link.proxy.countToxic(perChunk.name, applies);
+      if (!applies) return this.pass(next, piece, arrivedAtMs);
+    }
     let produced = Promise.resolve();
     try {
       await stage.onChunk(piece, arrivedAtMs, (out) => {
@@ -157,6 +170,7 @@ export class Pump {
   private deliver(piece: Buffer): void {
     if (this.to.destroyed || piece.length === 0) return;
     this.link.proxy.stats.bytes[this.stream] += piece.length;
+    if (this.stream === 'downstream') this.link.answered();
     if (this.to.write(piece) || this.awaitingDrain) return;
     this.awaitingDrain = true;
     this.from.pause();

@@ -18,6 +18,7 @@ const FORWARDED: ReadonlyArray<keyof EngineEvents> = [
   'rateLimited',
   'spool',
   'reconciled',
+  'outcome',
 ];
 
 let engine: Engine | undefined;

@@ -18,7 +18,7 @@ export type EngineProcess = 'in-process' | 'child';
 export interface EngineHandle {
   healthUrl: string;
   metricsUrl: string;
-  /** The engine's events (forwarded over IPC from a child: heartbeats, breakers, spool, reconciles). */
+  /** The engine's events (forwarded over IPC from a child: heartbeats, breakers, spool, reconciles, outcomes). */
   events: EventEmitter<EngineEvents>;
   /** The engine object, when it runs in this process. */
   engine: Engine | undefined;

@@ -91,7 +91,7 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
       : await startEmbeddedDatabase({ dataDir: options.dataDir ? join(dataDir, 'db') : undefined });
     if (embedded) cleanup.push(() => embedded.close());
     const databaseUrl = options.databaseUrl ?? embedded?.url ?? '';
-    const proxyServer = await createProxyServer({ port: 0 });
+    const proxyServer = await createProxyServer({ port: 0, seed: options.seed ?? 1 });
     cleanup.push(() => proxyServer.close());
     const [exchangeProxy, databaseProxy] = await proxyServer.populate([
       { name: 'exchange', upstream: new URL(exchange.url).host, mode: 'http' },

@@ -278,6 +278,18 @@ describe('http proxy: http_timeout', () => {
     expect(elapsed).toBeLessThan(1500);
     expect(proxy.stats.requests.failed.timedOut).toBe(1);
   });
+
+  it('closes the connections it holds when it is removed: a healed fault leaves nothing hanging', async () => {
+    proxy.addToxic({ type: 'http_timeout', name: 'black_hole' });
+    const held = failure(send(proxy.port, { timeoutMs: 5000 }));
+    await vi.waitFor(() => expect(upstream.hits).toHaveLength(1));
+    const removedAt = performance.now();
+    proxy.removeToxic('black_hole');
+    expect(await held).toBe('ECONNRESET'); // "socket hang up": the FIN, long before the 5 s timeout
+    expect(performance.now() - removedAt).toBeLessThan(1000);
+    await vi.waitFor(() => expect(proxy.stats.requests.failed.timedOut).toBe(1));
+    expect((await send(proxy.port)).status).toBe(200);
+  });
 });
 
 describe('http proxy: http_drop_response', () => {

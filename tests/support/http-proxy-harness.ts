@@ -14,11 +14,9 @@ import {
   type HttpFrontend,
   type HttpFrontendOptions,
 } from '../../src/proxy/http-frontend.js';
-import { compileMatch } from '../../src/proxy/match.js';
 import { emptyStats, type ProxySpec, type ProxyStats, type Stream } from '../../src/proxy/model.js';
-import type { ActiveToxic, ProxyRuntime } from '../../src/proxy/runtime.js';
+import { activateToxic, type ActiveToxic, type ProxyRuntime } from '../../src/proxy/runtime.js';
 import { parseToxicSpec } from '../../src/proxy/specs.js';
-import { toxicDefinition } from '../../src/proxy/toxics/registry.js';
 
 /** A real node:http upstream that records every request it executed. */
 export interface Upstream {
@@ -97,6 +95,7 @@ export async function startHttpProxy(
     stats: emptyStats(),
     toxics: (stream: Stream) => toxics.filter((toxic) => toxic.stream === stream),
     upstream: () => ({ host: '127.0.0.1', port: upstreamPort }),
+    random: Math.random,
     countToxic(name, applied) {
       const counter = (this.stats.toxics[name] ??= { evaluated: 0, applied: 0 });
       counter.evaluated += 1;
@@ -111,16 +110,12 @@ export async function startHttpProxy(
     stats: runtime.stats,
     frontend,
     addToxic(input) {
-      const toxic = parseToxicSpec(input);
-      toxics.push({
-        ...toxic,
-        definition: toxicDefinition(toxic.type)!,
-        match: compileMatch(toxic.match),
-      });
+      toxics.push(activateToxic(parseToxicSpec(input), runtime.random));
     },
     removeToxic(name) {
       const index = toxics.findIndex((toxic) => toxic.name === name);
       if (index >= 0) toxics.splice(index, 1);
+      frontend.toxicsChanged();
     },
     close: async (how = 'graceful') => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

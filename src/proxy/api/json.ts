@@ -9,6 +9,7 @@ export interface ToxicJson {
   toxicity: number;
   attributes: ToxicSpec['attributes'];
   match?: ToxicSpec['match'];
+  scope?: ToxicSpec['scope'];
 }
 
 /** A proxy in Toxiproxy's JSON `{name, listen, upstream, enabled, toxics}`, plus our `mode`. */
@@ -17,8 +18,16 @@ export interface ProxyJson extends ProxySpec {
 }
 
 export function toxicJson(toxic: ToxicSpec): ToxicJson {
-  const { name, type, stream, toxicity, attributes, match } = toxic;
-  return { name, type, stream, toxicity, attributes, ...(match && { match }) };
+  const { name, type, stream, toxicity, attributes, match, scope } = toxic;
+  return {
+    name,
+    type,
+    stream,
+    toxicity,
+    attributes,
+    ...(match && { match }),
+    ...(scope && { scope }),
+  };
 }
 
 export function proxyJson(proxy: Proxy): ProxyJson {

@@ -36,7 +36,7 @@ export class ProxyMetrics {
     );
     this.#counter(
       'n1v1_proxy_requests_total',
-      'HTTP-mode requests by outcome.',
+      'Requests by outcome (tcp mode: client chunks, answered or failed).',
       ['proxy', 'outcome'],
       (emit) =>
         each((proxy, { requests: r }) => {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after } from '../toxics/after.js';
-import type { HttpAction } from '../toxics/toxic.js';
 import { respondInjected } from './answer.js';
 import type { FrontendContext } from './context.js';
 import type { ClientConnection, RequestOutcome } from './outcome.js';
+import type { PlannedAction } from './plan.js';
 
 /** Answers, holds or resets a request the upstream never sees. */
 export function endUnforwarded(
@@ -11,10 +11,10 @@ export function endUnforwarded(
   connection: ClientConnection,
   res: ServerResponse,
   outcome: RequestOutcome,
-  action: HttpAction,
+  { toxic, action }: PlannedAction,
 ): void {
   if (action.kind === 'respond') respondInjected(context, res, outcome, action);
-  else if (action.kind === 'hold') hold(context, connection, outcome, action.closeAfterMs);
+  else if (action.kind === 'hold') hold(context, connection, outcome, toxic, action.closeAfterMs);
   else if (action.kind === 'reset') resetAfter(context, connection, outcome, action.afterMs);
 }
 
@@ -24,10 +24,10 @@ export function endForwarded(
   connection: ClientConnection,
   outcome: RequestOutcome,
   response: IncomingMessage,
-  action: HttpAction,
+  { toxic, action }: PlannedAction,
 ): void {
   response.resume();
-  if (action.kind === 'hold') hold(context, connection, outcome, action.closeAfterMs);
+  if (action.kind === 'hold') hold(context, connection, outcome, toxic, action.closeAfterMs);
   else if (action.kind === 'reset') resetAfter(context, connection, outcome, action.afterMs);
   else if (action.kind === 'drop_response') {
     // Only once the upstream's whole answer is in: the request has surely executed.
@@ -41,15 +41,18 @@ export function endForwarded(
 
 /**
  * Leaves the request unanswered. With closeAfterMs 0 it stays open until the
- * client gives up, and the connection's close handler counts it timed out.
+ * client gives up or the toxic goes, and the connection's close handler
+ * counts it timed out.
  */
 function hold(
   context: FrontendContext,
   connection: ClientConnection,
   outcome: RequestOutcome,
+  toxic: string,
   closeAfterMs: number,
 ): void {
   connection.held = true;
+  connection.heldBy = toxic;
   if (closeAfterMs <= 0) return;
   after(closeAfterMs, outcome.signal, () => {
     outcome.settle('timedOut');

@@ -26,6 +26,8 @@ export interface ClientConnection {
   fate?: ConnectionFate;
   /** A toxic held a request on it: its end counts as a connection timeout. */
   held?: boolean;
+  /** The toxic holding it; when that toxic goes, the connection is closed (see HttpFrontend.toxicsChanged). */
+  heldBy?: string;
 }
 
 /**

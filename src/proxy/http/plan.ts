@@ -41,7 +41,7 @@ export function planRequest(
   for (const stream of ['upstream', 'downstream'] as const) {
     for (const toxic of runtime.toxics(stream)) {
       if (!toxic.definition.http || !matchesRequest(toxic.match, method, path)) continue;
-      const applied = random() < toxic.toxicity;
+      const applied = toxic.draw();
       runtime.countToxic(toxic.name, applied);
       if (!applied) continue;
       const action = toxic.definition.http(toxic.attributes, random);

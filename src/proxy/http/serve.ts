@@ -28,7 +28,7 @@ export async function serveRequest(
   const delayed = plan.delays.length > 0;
   if (!forwardsFirst(plan.final)) {
     if (delayed) await delay(plan.delays, signal);
-    if (!signal.aborted) endUnforwarded(context, connection, res, outcome, plan.final!.action);
+    if (!signal.aborted) endUnforwarded(context, connection, res, outcome, plan.final!);
     return;
   }
   // Most requests meet no toxic: skip the delay steps and their microtask turns.
@@ -56,7 +56,7 @@ export async function serveRequest(
     badGateway(context, res, outcome, 'upstreamError');
     return;
   }
-  if (plan.final) endForwarded(context, connection, outcome, response, plan.final.action);
+  if (plan.final) endForwarded(context, connection, outcome, response, plan.final);
   else deliver(context, res, outcome, response);
 }
 

@@ -268,4 +268,58 @@ describe('tcp proxy', () => {
     await closedWithin(socket, 5_000);
     expect(proxy.stats.connections).toMatchObject({ refused: 1, accepted: 0, active: 0 });
   });
+
+  it('counts each client message a request: answered by the bytes that follow, failed by a reset', async () => {
+    const { proxy, client, toxic } = await setup();
+    const socket = await client();
+    for (let i = 0; i < 3; i += 1) {
+      socket.write('ping');
+      await receive(socket, 4);
+    }
+    expect(proxy.stats.requests).toMatchObject({ seen: 3, answered: 3 });
+    toxic({ type: 'reset_peer', attributes: { timeout: 0 } });
+    socket.write('ping');
+    expect((await receive(socket, 4)).closed).toBe(true);
+    expect(proxy.stats.requests.seen).toBe(4);
+    expect(proxy.stats.requests.failed.reset).toBe(1);
+  });
+
+  it('scope chunk draws the toxicity per message, so one kept-open connection meets it too', async () => {
+    const { proxy, client, toxic } = await setup();
+    toxic({ type: 'latency', toxicity: 0.5, scope: 'chunk', attributes: { latency: 150 } });
+    const socket = await client();
+    const slow: boolean[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const started = performance.now();
+      socket.write('ping');
+      await receive(socket, 4);
+      slow.push(performance.now() - started >= 140);
+    }
+    // The balanced draw: within one of half, on one connection, in any order.
+    expect(slow.filter(Boolean).length).toBeGreaterThanOrEqual(4);
+    expect(slow.filter(Boolean).length).toBeLessThanOrEqual(6);
+    expect(proxy.stats.toxics['latency_downstream']).toEqual({
+      evaluated: 10,
+      applied: slow.filter(Boolean).length,
+    });
+  });
+
+  it('scope connection (the default) draws once: a connection the toxic skipped stays clean', async () => {
+    const { proxy, client, toxic } = await setup();
+    toxic({ type: 'latency', toxicity: 0, attributes: { latency: 150 } });
+    const socket = await client();
+    for (let i = 0; i < 5; i += 1) {
+      socket.write('ping');
+      await receive(socket, 4);
+    }
+    expect(proxy.stats.toxics['latency_downstream']).toEqual({ evaluated: 1, applied: 0 });
+  });
+
+  it('takes scope connection or chunk, and nothing else', () => {
+    expect(parseToxicSpec({ type: 'latency', scope: 'chunk' }).scope).toBe('chunk');
+    expect(parseToxicSpec({ type: 'latency', scope: 'connection' }).scope).toBeUndefined();
+    expect(() => parseToxicSpec({ type: 'latency', scope: 'packet' })).toThrow(
+      'scope must be "connection" or "chunk", got "packet"',
+    );
+  });
 });

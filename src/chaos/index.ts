@@ -1,0 +1,18 @@
+export type {
+  Check,
+  FaultSpec,
+  PhaseCounts,
+  PhaseName,
+  PhaseWindow,
+  RunStatus,
+  Scenario,
+  ScenarioResult,
+  ScenarioTarget,
+  TimelinePoint,
+  WatchdogOutcome,
+} from './model.js';
+export { BUILT_IN_SCENARIOS, builtInScenario, quickScenario } from './builtins.js';
+export { loadScenarioFile, parseScenarioDocument, ScenarioFileError } from './scenario-file.js';
+export { runScenario, type ScenarioRunOptions } from './run-scenario.js';
+export { runChaosSuite, type SuiteMode, type SuiteOptions, type SuiteResult } from './suite.js';
+export type { Progress } from './timeline.js';

@@ -1,0 +1,139 @@
+import type { LatencyPercentiles } from '../common/index.js';
+import type { InvariantReport } from '../stack/index.js';
+import type { FailureType } from '../watchdog/index.js';
+
+/** The dependencies a scenario can fault: each sits behind its own proxy. */
+export type ScenarioTarget = 'exchange' | 'database';
+
+/** One fault: a proxy toxic on a target, or (`toxic: 'disabled'`) the target's proxy switched off. */
+export interface FaultSpec {
+  target: ScenarioTarget;
+  /** A proxy toxic type (`http_timeout`, `http_status`, `reset_peer`, `latency`, …) or `disabled`. */
+  toxic: string;
+  /** Share of requests (http) or connections (tcp) it applies to, 0..1. */
+  toxicity: number;
+  /** tcp targets: `chunk` draws the toxicity per message instead of per connection. */
+  scope: 'connection' | 'chunk';
+  stream: 'upstream' | 'downstream';
+  attributes: Record<string, unknown>;
+  /** From the start of the chaos window, s. */
+  startSeconds: number;
+  /** How long it stays on, s; undefined: until the chaos window ends. */
+  durationSeconds: number | undefined;
+}
+
+/** A chaos experiment, built in or from a user's file, validated. */
+export interface Scenario {
+  /** Lower-case letters, digits and underscores: it names report files. */
+  name: string;
+  description: string;
+  /** The failure the fault injects, as the watchdog names it. */
+  failureType: FailureType;
+  /** The dependency whose failure rate proves the fault took effect (measured at its proxy). */
+  target: ScenarioTarget;
+  baselineSeconds: number;
+  chaosSeconds: number;
+  /** Longest wait for recovery after the faults are removed. */
+  recoveryTimeoutSeconds: number;
+  slaRecoverySeconds: number;
+  /** The nominal failure rate at the target, percent (the seed's `expected_failure_rate`). */
+  expectedFailureRate: number;
+  /** The measured rate passes inside this band, percent, bounds included. */
+  failureBand: { min: number; max: number };
+  /** Order success over 1 s within this many percentage points of the baseline's counts as recovered. */
+  recoveryTolerancePercent: number;
+  faults: FaultSpec[];
+}
+
+export type PhaseName = 'baseline' | 'chaos' | 'recovery' | 'verify';
+
+/** Start and end of one phase, ms since the epoch; `endedAt` undefined when it was cut short. */
+export interface PhaseWindow {
+  startedAt: number;
+  endedAt: number | undefined;
+}
+
+/** What the engine made of its intents in one phase. */
+export interface PhaseCounts {
+  /** Orders the venue accepted. */
+  orders: number;
+  /** Intents that failed: rejected, abandoned, left unknown, or shed. */
+  failures: number;
+  /** Intents the engine itself held back (risk gate: halted, throttled, limits). */
+  refused: number;
+  /** Intent to acknowledgement of the accepted orders, ms. */
+  latency: LatencyPercentiles;
+}
+
+/** One second of a scenario run. */
+export interface TimelinePoint {
+  /** Seconds since the scenario started (0, 1, 2, …). */
+  second: number;
+  phase: PhaseName;
+  orders: number;
+  failures: number;
+  refused: number;
+  /** p95 of the orders accepted in this second, ms; null when none. */
+  p95Ms: number | null;
+  /** Requests (http) or connections (tcp) that reached the target's proxy in this second. */
+  targetRequests: number;
+  targetFailures: number;
+}
+
+/** One pass/fail check of SPEC §1; `detail` says what was measured against what. */
+export interface Check {
+  name:
+    | 'recovery_detected'
+    | 'sla_met'
+    | 'failure_rate_acceptable'
+    | 'watchdog_alerts_fired'
+    | 'recovery_events_logged'
+    | 'invariants_hold';
+  passed: boolean;
+  detail: string;
+}
+
+/** What the watchdog did during the scenario, from its CHAOS_EVENT log. */
+export interface WatchdogOutcome {
+  alerts: number;
+  recoveryEvents: number;
+  /** Recovery actions started, by name. */
+  actions: string[];
+  /** The watchdog's own diagnosis of the first failure it detected, or null. */
+  diagnosedFailureType: string | null;
+  /** Whether that diagnosis matches the injected failure type. */
+  diagnosisCorrect: boolean | null;
+  /** From fault onset to the first alert, ms. */
+  firstAlertMs: number | null;
+}
+
+export type RunStatus = 'completed' | 'aborted' | 'error';
+
+/** Everything one scenario run measured and decided; the reports are built from it. */
+export interface ScenarioResult {
+  scenario: Scenario;
+  seed: number;
+  /** 1 for the first run of a scenario; soak runs count up. */
+  iteration: number;
+  /** `aborted` when interrupted (SIGINT/SIGTERM); `error` when the run itself broke. */
+  status: RunStatus;
+  error: string | undefined;
+  startedAt: number;
+  endedAt: number;
+  phases: Partial<Record<PhaseName, PhaseWindow>>;
+  faultInjected: boolean;
+  recovery: {
+    detected: boolean;
+    /** From fault removal to steady state, s. */
+    seconds: number | null;
+  };
+  counts: Record<'baseline' | 'chaos' | 'recovery', PhaseCounts>;
+  /** Failed ÷ all requests to the target during the chaos window, percent, measured at the proxy. */
+  chaosFailureRate: number | null;
+  targetTraffic: { requests: number; failures: number };
+  watchdog: WatchdogOutcome;
+  invariants: InvariantReport | undefined;
+  timeline: TimelinePoint[];
+  checks: Check[];
+  passed: boolean;
+}

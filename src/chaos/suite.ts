@@ -1,0 +1,203 @@
+import { SeededRandom } from '../common/index.js';
+import { createStack, type Stack, type StackOptions } from '../stack/index.js';
+import { quickScenario } from './builtins.js';
+import type { Scenario, ScenarioResult } from './model.js';
+import { runScenario } from './run-scenario.js';
+import type { Progress } from './timeline.js';
+
+export type SuiteMode = 'sequential' | 'random';
+
+export interface SuiteOptions {
+  /** The scenarios selected, in the order given. */
+  scenarios: readonly Scenario[];
+  mode: SuiteMode;
+  /** Decides the random order and seeds every stack (prices, strategies, fault draws). */
+  seed: number;
+  /** Each scenario on its own stack, all at once. */
+  parallel: boolean;
+  /** Soak: repeat the selection until this many seconds have passed; null runs it once. */
+  soakSeconds: number | null;
+  /** Baseline and chaos windows compressed; SLAs unchanged. */
+  quick: boolean;
+  /** How to build each scenario's stack (strategies, engine process, log directory, database). */
+  stack: Omit<StackOptions, 'seed'>;
+  signal: AbortSignal;
+  onScenarioStart?: (scenario: Scenario, iteration: number) => void;
+  onProgress?: (progress: Progress) => void;
+  onScenarioEnd?: (result: ScenarioResult) => void;
+}
+
+export interface SuiteResult {
+  results: ScenarioResult[];
+  startedAt: Date;
+  endedAt: Date;
+  aborted: boolean;
+}
+
+/**
+ * Runs the selected scenarios, each on a fresh stack of its own (so one
+ * scenario's aftermath never colours the next): in the given or a seeded
+ * random order, one after another or all at once, once or as a soak.
+ */
+export async function runChaosSuite(options: SuiteOptions): Promise<SuiteResult> {
+  const startedAt = new Date();
+  const results: ScenarioResult[] = [];
+  const random = new SeededRandom(options.seed);
+  const scenarios = options.quick ? options.scenarios.map(quickScenario) : [...options.scenarios];
+  const stacks = new StackSupply(options);
+  const runOne = async (planned: Planned, next?: Planned): Promise<void> => {
+    options.onScenarioStart?.(planned.scenario, planned.iteration);
+    const result = await runPlanned(planned, stacks, options, next);
+    results.push(result);
+    options.onScenarioEnd?.(result);
+  };
+  try {
+    let runIndex = 0;
+    for (let iteration = 1; ; iteration += 1) {
+      const order = options.mode === 'random' ? shuffled(scenarios, random) : scenarios;
+      const plan = order.map((scenario) => ({
+        scenario,
+        iteration,
+        seed: options.seed + runIndex++,
+      }));
+      if (options.parallel) {
+        await Promise.all(plan.map((planned) => runOne(planned)));
+      } else {
+        for (const [i, planned] of plan.entries()) {
+          if (options.signal.aborted) break;
+          await runOne(planned, plan[i + 1]);
+        }
+      }
+      const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;
+      if (options.signal.aborted || options.soakSeconds === null) break;
+      if (elapsedSeconds >= options.soakSeconds) break;
+    }
+  } finally {
+    await stacks.close();
+  }
+  return { results, startedAt, endedAt: new Date(), aborted: options.signal.aborted };
+}
+
+/** One scenario run the suite has planned: which, which round, and its stack's seed. */
+interface Planned {
+  scenario: Scenario;
+  iteration: number;
+  seed: number;
+}
+
+async function runPlanned(
+  planned: Planned,
+  stacks: StackSupply,
+  options: SuiteOptions,
+  next: Planned | undefined,
+): Promise<ScenarioResult> {
+  const { scenario, iteration, seed } = planned;
+  const startedAt = Date.now();
+  let stack: Stack;
+  try {
+    stack = await stacks.take(seed);
+  } catch (error) {
+    return failedToStart(scenario, iteration, seed, startedAt, error, options.signal.aborted);
+  }
+  try {
+    return await runScenario(scenario, stack, {
+      seed,
+      iteration,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      settleSeconds: options.quick ? 1 : 2,
+      // The next scenario's stack starts while this one is judged: off the clock, and after
+      // the recovery it would slow down has been timed.
+      onPhase: (phase) => {
+        if (phase === 'verify' && next) stacks.prepare(next.seed);
+      },
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
+/**
+ * Builds stacks, one ahead when asked: `prepare(seed)` starts building the
+ * stack the next `take(seed)` returns. A prepared stack nobody took is
+ * closed with the supply.
+ */
+class StackSupply {
+  private prepared: { seed: number; stack: Promise<Stack> } | undefined;
+
+  constructor(private readonly options: SuiteOptions) {}
+
+  prepare(seed: number): void {
+    if (this.prepared || this.options.signal.aborted) return;
+    const stack = createStack({ ...this.options.stack, seed });
+    // Its failure is reported by take(); until then it must not go unhandled.
+    stack.catch(() => undefined);
+    this.prepared = { seed, stack };
+  }
+
+  take(seed: number): Promise<Stack> {
+    const prepared = this.prepared;
+    if (prepared?.seed === seed) {
+      this.prepared = undefined;
+      return prepared.stack;
+    }
+    return createStack({ ...this.options.stack, seed });
+  }
+
+  async close(): Promise<void> {
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    if (prepared) await (await prepared.stack.catch(() => undefined))?.close();
+  }
+}
+
+/** A scenario whose stack never came up: nothing was injected, nothing passes. */
+function failedToStart(
+  scenario: Scenario,
+  iteration: number,
+  seed: number,
+  startedAt: number,
+  error: unknown,
+  aborted: boolean,
+): ScenarioResult {
+  const empty = { orders: 0, failures: 0, refused: 0 };
+  const latency = { count: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  const counts = { ...empty, latency };
+  return {
+    scenario,
+    seed,
+    iteration,
+    status: aborted ? 'aborted' : 'error',
+    error: `the stack did not start: ${error instanceof Error ? error.message : String(error)}`,
+    startedAt,
+    endedAt: Date.now(),
+    phases: {},
+    faultInjected: false,
+    recovery: { detected: false, seconds: null },
+    counts: { baseline: counts, chaos: counts, recovery: counts },
+    chaosFailureRate: null,
+    targetTraffic: { requests: 0, failures: 0 },
+    watchdog: {
+      alerts: 0,
+      recoveryEvents: 0,
+      actions: [],
+      diagnosedFailureType: null,
+      diagnosisCorrect: null,
+      firstAlertMs: null,
+    },
+    invariants: undefined,
+    timeline: [],
+    checks: [],
+    passed: false,
+  };
+}
+
+/** Fisher–Yates with the suite's seeded generator: the same seed gives the same order. */
+function shuffled<T>(items: readonly T[], random: SeededRandom): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = random.int(0, i);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}

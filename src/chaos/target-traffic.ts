@@ -1,0 +1,81 @@
+import type { ProxyClient, ProxyStats } from '../proxy/index.js';
+import type { ScenarioTarget } from './model.js';
+
+/** Requests to a dependency and how many got their answer, counted since the proxy started. */
+export interface TargetTraffic {
+  requests: number;
+  answered: number;
+  /** Requests that ended in failure so far (a held one counts once its client gives up). */
+  failed: number;
+}
+
+/** Requests, and those that failed, over some window. */
+export interface TrafficWindow {
+  requests: number;
+  failures: number;
+}
+
+/**
+ * What reached a target's proxy: requests (http mode) or client messages
+ * awaiting an answer (tcp mode, see the proxy's TcpLink), and those that
+ * failed. One thing no proxy can count: a connection the operating system
+ * refused while the proxy was switched off, since then nothing listens. The
+ * client counts those (the engine's `n1v1_connections_refused_total`), and
+ * they are added in: each is a request that failed.
+ */
+export function targetTraffic(stats: ProxyStats, refusedByOs: number): TargetTraffic {
+  const failed = Object.values(stats.requests.failed).reduce((sum, n) => sum + n, 0);
+  return {
+    requests: stats.requests.seen + refusedByOs,
+    answered: stats.requests.answered,
+    failed: failed + refusedByOs,
+  };
+}
+
+/** Reads a target's traffic now: its proxy's counters and the engine's count of refused connections. */
+export async function readTargetTraffic(
+  proxyClient: ProxyClient,
+  engineMetricsUrl: string,
+  target: ScenarioTarget,
+  signal?: AbortSignal,
+): Promise<TargetTraffic> {
+  const [stats, metrics] = await Promise.all([
+    proxyClient.stats(target, signal),
+    fetch(engineMetricsUrl, { signal }).then((response) => response.text()),
+  ]);
+  return targetTraffic(stats, refusedConnections(metrics, target));
+}
+
+/** The engine's `n1v1_connections_refused_total{dependency="…"}` from Prometheus text; 0 when absent. */
+export function refusedConnections(metricsText: string, dependency: ScenarioTarget): number {
+  const line = metricsText
+    .split('\n')
+    .find((l) => l.startsWith(`n1v1_connections_refused_total{dependency="${dependency}"}`));
+  const value = Number(line?.split(' ').at(-1));
+  return Number.isFinite(value) ? value : 0;
+}
+
+/**
+ * The window between two readings: its requests, and as failures those not
+ * answered within it. A request the fault held is failed at the window's end
+ * (it got no answer in it), without waiting for its client to give up.
+ */
+export function trafficBetween(before: TargetTraffic, after: TargetTraffic): TrafficWindow {
+  const requests = Math.max(0, after.requests - before.requests);
+  const answered = Math.max(0, after.answered - before.answered);
+  return { requests, failures: Math.max(0, requests - answered) };
+}
+
+/** Requests and failures as they ended between two readings: the per-second view. */
+export function endedBetween(before: TargetTraffic, after: TargetTraffic): TrafficWindow {
+  return {
+    requests: Math.max(0, after.requests - before.requests),
+    failures: Math.max(0, after.failed - before.failed),
+  };
+}
+
+/** Failures ÷ requests, percent, one decimal; null when nothing reached the target. */
+export function failurePercent(traffic: TrafficWindow): number | null {
+  if (traffic.requests === 0) return null;
+  return Math.round((traffic.failures / traffic.requests) * 1000) / 10;
+}

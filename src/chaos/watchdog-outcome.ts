@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { parseChaosLog, type ChaosEvent } from '../watchdog/index.js';
+import type { Scenario, WatchdogOutcome } from './model.js';
+
+/**
+ * What the watchdog did about one scenario, read back from its CHAOS_EVENT
+ * log, the record an operator would grep: alerts raised, recovery events,
+ * the actions it ran, and whether its own diagnosis named the injected
+ * failure. Only events tagged with the scenario and at or after `since`
+ * count, so one engine's log can hold several experiments.
+ */
+export async function readWatchdogOutcome(
+  logPath: string | undefined,
+  scenario: Scenario,
+  onsetAt: number | undefined,
+  since: number,
+): Promise<WatchdogOutcome> {
+  const text = logPath === undefined ? '' : await readFile(logPath, 'utf8').catch(() => '');
+  const events = parseChaosLog(text).filter(
+    (event) =>
+      event.metadata.chaos_scenario === scenario.name && Date.parse(event.timestamp) >= since,
+  );
+  return watchdogOutcome(events, scenario, onsetAt);
+}
+
+/** The outcome of a scenario's events (already filtered to it). */
+export function watchdogOutcome(
+  events: readonly ChaosEvent[],
+  scenario: Scenario,
+  onsetAt: number | undefined,
+): WatchdogOutcome {
+  const ofType = (type: string) => events.filter((event) => event.event_type === type);
+  const alerts = ofType('alert_raised');
+  const detections = ofType('failure_detected');
+  // The fault's own component first: a side effect elsewhere is not the diagnosis of the fault.
+  const first = detections.find((event) => event.component_id === scenario.target) ?? detections[0];
+  // Stronger evidence may have re-diagnosed that failure: its last word counts.
+  const last = ofType('failure_rediagnosed')
+    .filter((event) => event.metadata['failure_id'] === first?.metadata['failure_id'])
+    .at(-1);
+  const diagnosed = (last ?? first)?.metadata['diagnosed_failure_type'];
+  const diagnosedFailureType = typeof diagnosed === 'string' ? diagnosed : null;
+  const firstAlertAt = alerts[0] === undefined ? undefined : Date.parse(alerts[0].timestamp);
+  return {
+    alerts: alerts.length,
+    recoveryEvents: ofType('component_recovered').length,
+    actions: [
+      ...new Set(
+        ofType('recovery_action_started').map((event) => String(event.metadata['action'])),
+      ),
+    ],
+    diagnosedFailureType,
+    diagnosisCorrect:
+      diagnosedFailureType === null ? null : diagnosedFailureType === scenario.failureType,
+    firstAlertMs:
+      firstAlertAt === undefined || onsetAt === undefined
+        ? null
+        : Math.max(0, firstAlertAt - onsetAt),
+  };
+}

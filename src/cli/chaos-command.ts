@@ -1,0 +1,208 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import {
+  BUILT_IN_SCENARIOS,
+  loadScenarioFile,
+  runChaosSuite,
+  ScenarioFileError,
+  type Scenario,
+  type ScenarioResult,
+  type SuiteMode,
+} from '../chaos/index.js';
+import { writeChaosRun } from '../report/index.js';
+import { ChaosProgress } from './chaos-progress.js';
+import { collect, commaList, integerIn } from './parsers.js';
+import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
+
+interface ChaosFlags {
+  scenarios?: string[];
+  scenarioFile: string[];
+  mode: SuiteMode;
+  seed?: number;
+  parallel: boolean;
+  duration?: number;
+  outputDir: string;
+  logDir: string;
+  strategies: number;
+  quick: boolean;
+  verbose: boolean;
+}
+
+export function chaosCommand(): Command {
+  return new Command('chaos')
+    .description(
+      'run chaos scenarios against the local stack (exchange simulator, fault proxy, database, engine): ' +
+        'baseline, faults on, recovery, then invariants; writes JSON reports',
+    )
+    .option(
+      '--scenarios <names>',
+      `comma-separated scenarios (default: all built-ins, or every scenario of --scenario-file): ${BUILT_IN_SCENARIOS.map((s) => s.name).join(', ')}`,
+      commaList,
+    )
+    .option(
+      '--scenario-file <path>',
+      'YAML or JSON file of your own scenarios (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--mode <mode>', 'run order')
+        .choices(['sequential', 'random'])
+        .default('sequential'),
+    )
+    .option(
+      '--seed <n>',
+      'seed of the random order, prices, strategies and fault draws (printed)',
+      integerIn(0, 2 ** 32 - 1),
+    )
+    .option('--parallel', 'run the scenarios at once, each on its own stack', false)
+    .option(
+      '--duration <seconds>',
+      'soak: repeat the scenarios until this many seconds have passed',
+      integerIn(1, 7 * 24 * 3600),
+    )
+    .option('--output-dir <dir>', 'where run directories go', 'chaos_reports')
+    .option('--log-dir <dir>', 'where the engines write their CHAOS_EVENT logs', 'logs')
+    .option('--strategies <n>', 'concurrent strategies per stack', integerIn(1, 1000), 50)
+    .option('--quick', 'compress baseline and chaos windows for CI (SLAs unchanged)', false)
+    .option('--verbose', 'a progress line every second and every check of every scenario', false)
+    .action(async (flags: ChaosFlags) => {
+      await runChaos(flags);
+    });
+}
+
+async function runChaos(flags: ChaosFlags): Promise<void> {
+  const scenarios = await selectScenarios(flags);
+  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const live = process.stderr.isTTY === true && !process.env['CI'];
+  const progress = new ChaosProgress({ stream: process.stderr, live, verbose: flags.verbose });
+  progress.line(
+    `chaos: ${scenarios.map((s) => s.name).join(', ')} · mode ${flags.mode}${flags.parallel ? ', parallel' : ''}` +
+      `${flags.quick ? ', quick' : ''}${flags.duration ? `, soak ${flags.duration} s` : ''} · seed ${seed}`,
+  );
+  const controller = new AbortController();
+  const interrupt = interruptOn(controller, progress);
+  try {
+    const suite = await runChaosSuite({
+      scenarios,
+      mode: flags.mode,
+      seed,
+      parallel: flags.parallel,
+      soakSeconds: flags.duration ?? null,
+      quick: flags.quick,
+      stack: {
+        strategies: flags.strategies,
+        logDir: resolve(flags.logDir),
+        databaseUrl: process.env['DATABASE_URL'] || undefined,
+        engineProcess: 'child',
+      },
+      signal: controller.signal,
+      onScenarioStart: (scenario, iteration) => progress.started(scenario, iteration),
+      onProgress: (tick) => progress.tick(tick),
+      onScenarioEnd: (result) => progress.finished(result),
+    });
+    const runDir = await writeChaosRun(
+      resolve(flags.outputDir),
+      {
+        startedAt: suite.startedAt,
+        endedAt: suite.endedAt,
+        mode: flags.mode,
+        parallel: flags.parallel,
+        seed,
+        soakSeconds: flags.duration ?? null,
+        aborted: suite.aborted,
+      },
+      suite.results,
+    );
+    process.stdout.write(resultsTable(suite.results));
+    process.stdout.write(`reports: ${runDir}\nseed: ${seed}\n`);
+    if (suite.aborted) throw new RunInterrupted('interrupted');
+    if (suite.results.some((result) => !result.passed)) throw new RunFailed('a scenario failed');
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** The scenarios to run: by name from the files and the built-ins (files win), in the order named. */
+async function selectScenarios(flags: ChaosFlags): Promise<Scenario[]> {
+  const fromFiles: Scenario[] = [];
+  for (const path of flags.scenarioFile) {
+    try {
+      fromFiles.push(...(await loadScenarioFile(path)));
+    } catch (error) {
+      if (error instanceof ScenarioFileError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  if (!flags.scenarios) return fromFiles.length > 0 ? fromFiles : [...BUILT_IN_SCENARIOS];
+  const known = new Map([...BUILT_IN_SCENARIOS, ...fromFiles].map((s) => [s.name, s]));
+  const unknown = flags.scenarios.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown scenario ${unknown.map((name) => `"${name}"`).join(', ')}; known: ${[...known.keys()].join(', ')}`,
+    );
+  }
+  return [...new Set(flags.scenarios)].map((name) => known.get(name)!);
+}
+
+/**
+ * The first SIGINT/SIGTERM aborts the run: faults come off first, then the
+ * reports it has are written and the command exits 130. A second one exits
+ * at once (the engines, child processes, go with their parent).
+ */
+function interruptOn(controller: AbortController, progress: ChaosProgress): { dispose(): void } {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    progress.line(
+      `${signal}: removing every fault, then writing the reports so far (again to quit now)`,
+    );
+    controller.abort(new Error(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function resultsTable(results: readonly ScenarioResult[]): string {
+  const rows = results.map((result) => {
+    const { scenario } = result;
+    const band = `${scenario.failureBand.min}–${scenario.failureBand.max}%`;
+    return [
+      scenario.name + (result.iteration > 1 ? ` #${result.iteration}` : ''),
+      result.passed ? 'PASS' : result.status === 'completed' ? 'FAIL' : result.status.toUpperCase(),
+      result.recovery.seconds === null ? '–' : `${result.recovery.seconds} s`,
+      `${scenario.slaRecoverySeconds} s`,
+      result.chaosFailureRate === null ? '–' : `${result.chaosFailureRate}%`,
+      band,
+      String(result.watchdog.alerts),
+      result.invariants ? (result.invariants.ok ? 'ok' : 'BROKEN') : '–',
+    ];
+  });
+  const header = [
+    'scenario',
+    'verdict',
+    'recovery',
+    'SLA',
+    'failure rate',
+    'band',
+    'alerts',
+    'invariants',
+  ];
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => row[i]!.length)),
+  );
+  const format = (row: string[]) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return (
+    [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)].join('\n') +
+    '\n'
+  );
+}

@@ -1,0 +1,16 @@
+export { chaosSummary, scenarioReport } from './chaos-json.js';
+export {
+  ChaosSummarySchema,
+  parseReportFile,
+  ReportFileError,
+  ScenarioReportSchema,
+  type ReportFileErrorCode,
+} from './chaos-schema.js';
+export { reportFileName, reportFiles, runDirectoryName } from './report-files.js';
+export type { ChaosRunInfo, ChaosSummary, CountedPhase, ScenarioReport } from './report-types.js';
+export {
+  readChaosRun,
+  SUMMARY_FILE,
+  writeChaosRun,
+  type WriteChaosRunOptions,
+} from './run-directory.js';
