@@ -10,7 +10,7 @@ export interface FaultSpec {
   target: ScenarioTarget;
   /** A proxy toxic type (`http_timeout`, `http_status`, `reset_peer`, `latency`, …) or `disabled`. */
   toxic: string;
-  /** Share of requests (http) or connections (tcp) it applies to, 0..1. */
+  /** Share it applies to, 0..1: of requests (http), of connections or, with scope chunk, of messages (tcp). */
   toxicity: number;
   /** tcp targets: `chunk` draws the toxicity per message instead of per connection. */
   scope: 'connection' | 'chunk';
@@ -75,7 +75,7 @@ export interface TimelinePoint {
   refused: number;
   /** p95 of the orders accepted in this second, ms; null when none. */
   p95Ms: number | null;
-  /** Requests (http) or connections (tcp) that reached the target's proxy in this second. */
+  /** Requests that reached the target's proxy in this second (tcp: client messages). */
   targetRequests: number;
   targetFailures: number;
 }

@@ -5,7 +5,7 @@ import { FaultSchedule } from './faults.js';
 import type { PhaseName, PhaseWindow, Scenario, ScenarioResult } from './model.js';
 import { OrderSampler, phaseSuccessPercent } from './order-sampler.js';
 import { watchRecovery } from './recovery-watch.js';
-import { failurePercent, trafficBetween, type TrafficWindow } from './target-traffic.js';
+import { failurePercent, FaultedTraffic, type TrafficWindow } from './target-traffic.js';
 import { Timeline, type Progress } from './timeline.js';
 import { readWatchdogOutcome } from './watchdog-outcome.js';
 
@@ -18,7 +18,7 @@ export interface ScenarioRunOptions {
   onProgress?: (progress: Progress) => void;
   /** After recovery, orders keep flowing this long before the verify phase, s. Default 2. */
   settleSeconds?: number;
-  /** Told as each phase begins (the suite starts building the next stack during recovery). */
+  /** Told as each phase begins (the suite starts building the next stack at verify). */
   onPhase?: (phase: PhaseName) => void;
 }
 
@@ -46,8 +46,13 @@ export async function runScenario(
   const startedAt = Date.now();
   const engine = stack.engine;
   const sampler = new OrderSampler(engine.events);
-  const faults = new FaultSchedule(stack.proxyClient, scenario.faults);
   const timeline = new Timeline(stack, scenario, sampler, startedAt, options.onProgress);
+  // Measured while some fault is on: read before the last one comes off, when held requests still count as unanswered.
+  const faulted = new FaultedTraffic(() => timeline.readTraffic());
+  const faults = new FaultSchedule(stack.proxyClient, scenario.faults, {
+    afterOn: () => faulted.on(),
+    beforeOff: () => faulted.off(),
+  });
   const state: RunState = {
     phases: {},
     onsetAt: undefined,
@@ -61,7 +66,9 @@ export async function runScenario(
     for (const window of Object.values(state.phases)) window.endedAt ??= now;
     state.phases[name] = { startedAt: now, endedAt: undefined };
     timeline.phase = name;
-    if (name !== 'verify') sampler.phase = name;
+    // The engine's own stop (shed intents, cancels) is not the scenario's doing.
+    if (name === 'verify') sampler.close();
+    else sampler.phase = name;
     options.onPhase?.(name);
   };
   let status: ScenarioResult['status'] = 'completed';
@@ -75,13 +82,10 @@ export async function runScenario(
     engine.announceScenario(scenario.name, scenario.failureType);
     await faults.start();
     if (faults.error) throw faults.error;
-    state.onsetAt = faults.firstAppliedAt ?? Date.now();
-    // Counted from here: every request seen from now on met the fault.
-    const before = await timeline.readTraffic();
     await timeline.wait(scenario.chaosSeconds, options.signal);
-    if (faults.error) throw faults.error;
-    state.chaosTraffic = trafficBetween(before, await timeline.readTraffic());
     await faults.clear();
+    if (faults.error) throw faults.error;
+    state.chaosTraffic = faulted.window;
 
     phase('recovery');
     const healedAt = Date.now();
@@ -93,6 +97,7 @@ export async function runScenario(
       component: scenario.target,
       timeoutMs: scenario.recoveryTimeoutSeconds * 1000,
       signal: options.signal,
+      healedAt,
     });
     if (recoveredAt !== undefined) {
       state.recoverySeconds = Math.round((recoveredAt - healedAt) / 100) / 10;
@@ -114,6 +119,7 @@ export async function runScenario(
       error ??= `the faults could not be removed: ${describe(caught)}`;
     });
     sampler.close();
+    state.onsetAt = faults.firstAppliedAt;
   }
   const endedAt = Date.now();
   for (const window of Object.values(state.phases)) window.endedAt ??= endedAt;

@@ -286,4 +286,22 @@ describe('parseScenarioDocument errors', () => {
       'all.yaml: scenarios[1].name: "db_reset" is already the name of scenarios[0]',
     );
   });
+
+  it('take scope chunk only where it means something: a tcp target and a per-chunk toxic', () => {
+    expect(
+      parseScenarioDocument(stringify(withFault({ scope: 'chunk' })), 'ok.yaml')[0]!.faults[0]!
+        .scope,
+    ).toBe('chunk');
+    expect(errorOf(withFault({ toxic: 'timeout', scope: 'chunk' })).message).toBe(
+      'slow.yaml: faults[0].scope: timeout holds state across chunks and cannot be drawn per chunk',
+    );
+    const onExchange = {
+      ...minimal(),
+      target: 'exchange',
+      faults: [{ target: 'exchange', toxic: 'http_status', scope: 'chunk' }],
+    };
+    expect(errorOf(onExchange).message).toBe(
+      'slow.yaml: faults[0].scope: the exchange proxy draws per request already; scope chunk is for tcp targets (database)',
+    );
+  });
 });

@@ -271,6 +271,10 @@ function toFault(input: FaultInput, at: Path, chaosSeconds: number, fileName: st
 
 /** The toxic exists, works in the target proxy's mode, and the proxy accepts its attributes. */
 function checkToxic(fault: FaultInput, at: Path, fileName: string): void {
+  if (fault.scope === 'chunk' && TARGET_PROXY_MODES[fault.target] === 'http') {
+    const problem = `the ${fault.target} proxy draws per request already; scope chunk is for tcp targets (database)`;
+    throw invalid(fileName, [...at, 'scope'], problem);
+  }
   if (fault.toxic === 'disabled') {
     // A switched-off proxy refuses every connection: a partial or shaped one is a mistake.
     if (fault.toxicity !== 1) {
@@ -295,6 +299,10 @@ function checkToxic(fault: FaultInput, at: Path, fileName: string): void {
     const problem = `${JSON.stringify(fault.toxic)} does not work on the ${fault.target} proxy (${mode} mode)`;
     throw invalid(fileName, [...at, 'toxic'], problem);
   }
+  if (fault.scope === 'chunk' && !definition.perChunk) {
+    const problem = `${fault.toxic} holds state across chunks and cannot be drawn per chunk`;
+    throw invalid(fileName, [...at, 'scope'], problem);
+  }
   const known = Object.keys(parsedAttributes(fault, at, fileName));
   // The tcp toxics ignore attributes they do not know, as Toxiproxy does: in a
   // file that would turn a typo into a silent default.
@@ -308,8 +316,8 @@ function checkToxic(fault: FaultInput, at: Path, fileName: string): void {
 /** The attributes as the proxy reads them, defaults filled; its refusal in its own words. */
 function parsedAttributes(fault: FaultInput, at: Path, fileName: string): object {
   try {
-    const { toxic: type, toxicity, stream, attributes } = fault;
-    return parseToxicSpec({ type, toxicity, stream, attributes }).attributes;
+    const { toxic: type, toxicity, stream, attributes, scope } = fault;
+    return parseToxicSpec({ type, toxicity, stream, attributes, scope }).attributes;
   } catch (error) {
     if (error instanceof ProxyError) throw invalid(fileName, [...at, 'attributes'], error.message);
     throw error;

@@ -54,7 +54,7 @@ export async function runChaosSuite(options: SuiteOptions): Promise<SuiteResult>
   try {
     let runIndex = 0;
     for (let iteration = 1; ; iteration += 1) {
-      const order = options.mode === 'random' ? shuffled(scenarios, random) : scenarios;
+      const order = roundOrder(scenarios, options.mode, random);
       const plan = order.map((scenario) => ({
         scenario,
         iteration,
@@ -97,7 +97,8 @@ async function runPlanned(
   try {
     stack = await stacks.take(seed);
   } catch (error) {
-    return failedToStart(scenario, iteration, seed, startedAt, error, options.signal.aborted);
+    const reason = `the stack did not start: ${messageOf(error)}`;
+    return brokenRun(scenario, iteration, seed, startedAt, reason, options.signal.aborted);
   }
   try {
     return await runScenario(scenario, stack, {
@@ -112,9 +113,23 @@ async function runPlanned(
         if (phase === 'verify' && next) stacks.prepare(next.seed);
       },
     });
+  } catch (error) {
+    // Not expected (runScenario reports its own failures): one broken run must not sink the suite.
+    return brokenRun(
+      scenario,
+      iteration,
+      seed,
+      startedAt,
+      messageOf(error),
+      options.signal.aborted,
+    );
   } finally {
-    await stack.close();
+    await stack.close().catch(() => undefined);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -151,13 +166,13 @@ class StackSupply {
   }
 }
 
-/** A scenario whose stack never came up: nothing was injected, nothing passes. */
-function failedToStart(
+/** A run that broke before it could measure (its stack never came up): nothing passes. */
+function brokenRun(
   scenario: Scenario,
   iteration: number,
   seed: number,
   startedAt: number,
-  error: unknown,
+  reason: string,
   aborted: boolean,
 ): ScenarioResult {
   const empty = { orders: 0, failures: 0, refused: 0 };
@@ -168,7 +183,7 @@ function failedToStart(
     seed,
     iteration,
     status: aborted ? 'aborted' : 'error',
-    error: `the stack did not start: ${error instanceof Error ? error.message : String(error)}`,
+    error: reason,
     startedAt,
     endedAt: Date.now(),
     phases: {},
@@ -192,9 +207,14 @@ function failedToStart(
   };
 }
 
-/** Fisher–Yates with the suite's seeded generator: the same seed gives the same order. */
-function shuffled<T>(items: readonly T[], random: SeededRandom): T[] {
+/**
+ * One round's run order: as given, or in random mode shuffled (Fisher–Yates)
+ * by the suite's seeded generator, so the same seed gives the same order,
+ * round after round.
+ */
+export function roundOrder<T>(items: readonly T[], mode: SuiteMode, random: SeededRandom): T[] {
   const copy = [...items];
+  if (mode === 'sequential') return copy;
   for (let i = copy.length - 1; i > 0; i -= 1) {
     const j = random.int(0, i);
     [copy[i], copy[j]] = [copy[j]!, copy[i]!];

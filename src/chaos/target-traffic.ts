@@ -79,3 +79,39 @@ export function failurePercent(traffic: TrafficWindow): number | null {
   if (traffic.requests === 0) return null;
   return Math.round((traffic.failures / traffic.requests) * 1000) / 10;
 }
+
+/**
+ * A target's traffic added up over the stretches when some fault was on:
+ * a fault that starts late or ends early in its window is measured only
+ * while it acts.
+ */
+export class FaultedTraffic {
+  private start: TargetTraffic | undefined;
+  private total: TrafficWindow = { requests: 0, failures: 0 };
+  private stretches = 0;
+
+  constructor(private readonly read: () => Promise<TargetTraffic>) {}
+
+  /** A fault went on: a stretch begins. */
+  async on(): Promise<void> {
+    this.start = await this.read();
+  }
+
+  /** The last fault is about to come off: the stretch ends. */
+  async off(): Promise<void> {
+    const start = this.start;
+    if (!start) return;
+    this.start = undefined;
+    const stretch = trafficBetween(start, await this.read());
+    this.total = {
+      requests: this.total.requests + stretch.requests,
+      failures: this.total.failures + stretch.failures,
+    };
+    this.stretches += 1;
+  }
+
+  /** The traffic of every ended stretch; undefined when none ended. */
+  get window(): TrafficWindow | undefined {
+    return this.stretches === 0 ? undefined : { ...this.total };
+  }
+}

@@ -16,9 +16,9 @@ export async function readWatchdogOutcome(
   since: number,
 ): Promise<WatchdogOutcome> {
   const text = logPath === undefined ? '' : await readFile(logPath, 'utf8').catch(() => '');
-  const events = parseChaosLog(text).filter(
+  const events = readableEvents(text).filter(
     (event) =>
-      event.metadata.chaos_scenario === scenario.name && Date.parse(event.timestamp) >= since,
+      event.metadata?.chaos_scenario === scenario.name && Date.parse(event.timestamp) >= since,
   );
   return watchdogOutcome(events, scenario, onsetAt);
 }
@@ -30,7 +30,10 @@ export function watchdogOutcome(
   onsetAt: number | undefined,
 ): WatchdogOutcome {
   const ofType = (type: string) => events.filter((event) => event.event_type === type);
-  const alerts = ofType('alert_raised');
+  // Alerts and recoveries of the faulted component: noticing something else is not noticing the fault.
+  const ofTarget = (type: string) =>
+    ofType(type).filter((event) => event.component_id === scenario.target);
+  const alerts = ofTarget('alert_raised');
   const detections = ofType('failure_detected');
   // The fault's own component first: a side effect elsewhere is not the diagnosis of the fault.
   const first = detections.find((event) => event.component_id === scenario.target) ?? detections[0];
@@ -43,7 +46,7 @@ export function watchdogOutcome(
   const firstAlertAt = alerts[0] === undefined ? undefined : Date.parse(alerts[0].timestamp);
   return {
     alerts: alerts.length,
-    recoveryEvents: ofType('component_recovered').length,
+    recoveryEvents: ofTarget('component_recovered').length,
     actions: [
       ...new Set(
         ofType('recovery_action_started').map((event) => String(event.metadata['action'])),
@@ -57,4 +60,15 @@ export function watchdogOutcome(
         ? null
         : Math.max(0, firstAlertAt - onsetAt),
   };
+}
+
+/** The log's events, line by line: a line being written as it is read is skipped, not fatal. */
+function readableEvents(text: string): ChaosEvent[] {
+  return text.split('\n').flatMap((line) => {
+    try {
+      return parseChaosLog(line);
+    } catch {
+      return [];
+    }
+  });
 }

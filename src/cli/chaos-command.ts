@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
@@ -10,7 +12,7 @@ import {
   type SuiteMode,
 } from '../chaos/index.js';
 import { writeChaosRun } from '../report/index.js';
-import { ChaosProgress } from './chaos-progress.js';
+import { ChaosProgress, verdictOf } from './chaos-progress.js';
 import { collect, commaList, integerIn } from './parsers.js';
 import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
 
@@ -73,6 +75,10 @@ export function chaosCommand(): Command {
 
 async function runChaos(flags: ChaosFlags): Promise<void> {
   const scenarios = await selectScenarios(flags);
+  const databaseUrl = databaseUrlFromEnv();
+  // Found out now, not after a run of many minutes.
+  await writableDirectory(flags.outputDir, '--output-dir');
+  await writableDirectory(flags.logDir, '--log-dir');
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 32);
   const live = process.stderr.isTTY === true && !process.env['CI'];
   const progress = new ChaosProgress({ stream: process.stderr, live, verbose: flags.verbose });
@@ -93,7 +99,7 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
       stack: {
         strategies: flags.strategies,
         logDir: resolve(flags.logDir),
-        databaseUrl: process.env['DATABASE_URL'] || undefined,
+        databaseUrl,
         engineProcess: 'child',
       },
       signal: controller.signal,
@@ -101,6 +107,7 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
       onProgress: (tick) => progress.tick(tick),
       onScenarioEnd: (result) => progress.finished(result),
     });
+    process.stdout.write(resultsTable(suite.results));
     const runDir = await writeChaosRun(
       resolve(flags.outputDir),
       {
@@ -114,7 +121,6 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
       },
       suite.results,
     );
-    process.stdout.write(resultsTable(suite.results));
     process.stdout.write(`reports: ${runDir}\nseed: ${seed}\n`);
     if (suite.aborted) throw new RunInterrupted('interrupted');
     if (suite.results.some((result) => !result.passed)) throw new RunFailed('a scenario failed');
@@ -133,6 +139,13 @@ async function selectScenarios(flags: ChaosFlags): Promise<Scenario[]> {
       if (error instanceof ScenarioFileError) throw new UsageError(error.message);
       throw error;
     }
+  }
+  const seen = new Set<string>();
+  for (const { name } of fromFiles) {
+    if (seen.has(name)) {
+      throw new UsageError(`scenario "${name}" is defined in more than one --scenario-file`);
+    }
+    seen.add(name);
   }
   if (!flags.scenarios) return fromFiles.length > 0 ? fromFiles : [...BUILT_IN_SCENARIOS];
   const known = new Map([...BUILT_IN_SCENARIOS, ...fromFiles].map((s) => [s.name, s]));
@@ -174,7 +187,7 @@ function resultsTable(results: readonly ScenarioResult[]): string {
     const band = `${scenario.failureBand.min}–${scenario.failureBand.max}%`;
     return [
       scenario.name + (result.iteration > 1 ? ` #${result.iteration}` : ''),
-      result.passed ? 'PASS' : result.status === 'completed' ? 'FAIL' : result.status.toUpperCase(),
+      verdictOf(result),
       result.recovery.seconds === null ? '–' : `${result.recovery.seconds} s`,
       `${scenario.slaRecoverySeconds} s`,
       result.chaosFailureRate === null ? '–' : `${result.chaosFailureRate}%`,
@@ -205,4 +218,31 @@ function resultsTable(results: readonly ScenarioResult[]): string {
     [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)].join('\n') +
     '\n'
   );
+}
+
+/** `DATABASE_URL` when set: a real PostgreSQL for every stack's journal. */
+function databaseUrlFromEnv(): string | undefined {
+  const text = process.env['DATABASE_URL'];
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError('DATABASE_URL is not a URL; expected postgres://user@host:port/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new UsageError(`DATABASE_URL must be a postgres:// URL, got ${url.protocol}//…`);
+  }
+  return text;
+}
+
+/** Creates the directory if need be and checks it takes files. */
+async function writableDirectory(dir: string, flag: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`${flag} ${dir}: cannot write there (${code})`);
+  }
 }

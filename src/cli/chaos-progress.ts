@@ -39,11 +39,7 @@ export class ChaosProgress {
   }
 
   finished(result: ScenarioResult): void {
-    const verdict = result.passed
-      ? 'PASS'
-      : result.status === 'completed'
-        ? 'FAIL'
-        : result.status.toUpperCase();
+    const verdict = verdictOf(result);
     const recovery =
       result.recovery.seconds === null ? 'not detected' : `${result.recovery.seconds} s`;
     const failed = result.checks.filter((check) => !check.passed).map((check) => check.name);
@@ -73,4 +69,10 @@ function describe(progress: Progress): string {
     `${progress.ordersPerSecond} orders/s · ${progress.failuresPerSecond} failed/s · ` +
     `target ${progress.targetFailures}/${progress.targetRequests} failed`
   );
+}
+
+/** PASS, FAIL, or why there is no verdict (ABORTED, ERROR). */
+export function verdictOf(result: ScenarioResult): string {
+  if (result.passed) return 'PASS';
+  return result.status === 'completed' ? 'FAIL' : result.status.toUpperCase();
 }

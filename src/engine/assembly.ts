@@ -1,6 +1,11 @@
 import type { ENGINE_DEFAULTS, EngineOptions } from './engine-options.js';
 import type { EXECUTOR_DEFAULTS } from './executor/index.js';
-import { DependencyBreaker, isExchangeFault, OrderExecutor } from './executor/index.js';
+import {
+  DependencyBreaker,
+  isExchangeFault,
+  isVenueAnswer,
+  OrderExecutor,
+} from './executor/index.js';
 import { MarketDataFeed } from './market-data/index.js';
 import { Reconciler } from './reconciler/index.js';
 import { RiskGate } from './risk/index.js';
@@ -33,6 +38,7 @@ export function assembleParts(deps: Dependencies, config: AssemblySettings): Par
   const { settings, executorSettings, symbols, signal } = config;
   const exchangeBreaker = new DependencyBreaker({
     isFailure: isExchangeFault,
+    isAnswer: isVenueAnswer,
     probe: (s) => venue.ping(s),
     halfOpenAfterMs: settings.breakerHalfOpenAfterMs,
     probeTimeoutMs: settings.requestTimeoutMs,

@@ -118,4 +118,25 @@ describe('watchLiveness', () => {
     expect(watchdog.status().openFailures).toEqual([]);
     stop();
   });
+
+  it('reports a refused connection at once as the exchange down, over once an answer comes back', async () => {
+    const { watchdog, detected, beat, venueEvents, stop } = setUp();
+    await run(2, () => beat());
+    venueEvents.emit('request', {
+      ok: false,
+      at: Date.now(),
+      latencyMs: 1,
+      failure: { kind: 'not_sent', errorClass: 'NetworkError(ECONNREFUSED)' },
+    });
+    expect(detected[0]).toMatchObject({
+      componentId: 'exchange',
+      failureType: 'chaos_exchange_downtime',
+    });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(watchdog.status().openFailures).toHaveLength(1);
+    venueEvents.emit('request', { ok: true, at: Date.now(), latencyMs: 3 });
+    await vi.advanceTimersByTimeAsync(250);
+    expect(watchdog.status().openFailures).toEqual([]);
+    stop();
+  });
 });

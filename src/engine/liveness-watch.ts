@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { HeartbeatMonitor, type Watchdog } from '../watchdog/index.js';
+import { HeartbeatMonitor, transportCodeOf, type Watchdog } from '../watchdog/index.js';
 import type { VenueClient } from './connector/index.js';
 import type { EngineEvents } from './engine-options.js';
 
@@ -33,22 +33,27 @@ export function watchLiveness(
 
 /**
  * A black hole shows as requests that never come back, long before they time
- * out. It is over only when an answer arrives again: an empty queue after
- * timeouts proves nothing.
+ * out; a venue that is down, as connections refused. Either is over only when
+ * an answer arrives again: an empty queue after timeouts proves nothing.
  */
 function stallCheck(venue: VenueClient, watchdog: Watchdog): (now: number) => void {
   let lastAnswerAt = 0;
-  let lastStallAt = 0;
+  let lastTroubleAt = 0;
   venue.on('request', (event) => {
-    if (event.ok || event.failure?.httpStatus !== undefined)
+    if (event.ok || event.failure?.httpStatus !== undefined) {
       lastAnswerAt = event.at + event.latencyMs;
+    } else if (event.failure && transportCodeOf(event.failure.errorClass) === 'ECONNREFUSED') {
+      // Refused is as plain as it gets: said at once, not at the next check.
+      lastTroubleAt = event.at + event.latencyMs;
+      watchdog.onRefused();
+    }
   });
   return (now) => {
     const oldestMs = venue.oldestInFlightMs();
     if (oldestMs >= STALLED_AFTER_MS) {
-      lastStallAt = now;
+      lastTroubleAt = now;
       watchdog.onStall(oldestMs);
-    } else if (lastAnswerAt > lastStallAt) {
+    } else if (lastAnswerAt > lastTroubleAt) {
       watchdog.onStall(0);
     }
   };

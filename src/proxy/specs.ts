@@ -75,6 +75,12 @@ export function parseToxicSpec(input: unknown, current?: ToxicSpec): ToxicSpec {
   const scope = (field(body, 'scope', 'string', false) ?? current?.scope) as string | undefined;
   if (scope !== undefined && scope !== 'connection' && scope !== 'chunk')
     throw badInput(`scope must be "connection" or "chunk", got ${JSON.stringify(scope)}`);
+  if (scope === 'chunk' && !definition.perChunk) {
+    const able = toxicTypes().filter((name) => toxicDefinition(name)?.perChunk);
+    throw badInput(
+      `${type} cannot be drawn per chunk (it holds state across chunks); scope chunk works with ${able.join(', ')}`,
+    );
+  }
   return {
     ...{ name, type, stream: stream as Stream, toxicity, attributes },
     ...(match && { match }),

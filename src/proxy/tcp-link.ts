@@ -43,7 +43,10 @@ export class TcpLink {
     this.done = Promise.all([closed(client), closed(this.upstream)]).then(() => undefined);
     this.upstream.once('connect', () => this.onConnect());
     // Any failure to reach the upstream counts as refused: the client never got a link.
-    this.upstream.on('error', () => this.end(this.connected ? 'closed' : 'refused'));
+    this.upstream.on('error', () => {
+      if (this.connected) this.failUnanswered('upstreamError');
+      this.end(this.connected ? 'closed' : 'refused');
+    });
     client.on('error', () => this.end('closed'));
     // A client gone before the upstream answered never gets a link.
     client.once('close', () => !this.connected && this.end('closed'));
@@ -71,20 +74,19 @@ export class TcpLink {
 
   /**
    * A request/response view of a tcp link, for failure rates: each client
-   * chunk is a request; server bytes reaching the client answer every one
-   * before them; a reset, timeout or refusal fails those still waiting. A
-   * graceful close leaves them uncounted (a client saying goodbye expects
-   * no answer).
+   * chunk is a request, seen as it arrives; server bytes reaching the client
+   * answer every one before them; a reset, timeout, refusal or upstream error
+   * fails those still waiting. A graceful close ends them as answered (a
+   * client saying goodbye expects no answer), so every request seen ends
+   * exactly once.
    */
   asked(): void {
+    this.proxy.stats.requests.seen += 1;
     this.unanswered += 1;
   }
 
   answered(): void {
-    if (this.unanswered === 0) return;
-    const { requests } = this.proxy.stats;
-    requests.seen += this.unanswered;
-    requests.answered += this.unanswered;
+    this.proxy.stats.requests.answered += this.unanswered;
     this.unanswered = 0;
   }
 
@@ -119,13 +121,18 @@ export class TcpLink {
     }
   }
 
-  private failUnanswered(reason: EndReason): void {
-    if (reason === 'closed') return;
-    // A refused client never got to send: its connection attempt was the request.
-    const failed = reason === 'refused' ? Math.max(1, this.unanswered) : this.unanswered;
+  private failUnanswered(reason: EndReason | 'upstreamError'): void {
+    if (reason === 'closed') {
+      this.answered();
+      return;
+    }
     const { requests } = this.proxy.stats;
-    requests.seen += failed;
-    requests.failed[reason === 'timeout' ? 'timedOut' : reason] += failed;
+    // A refused client never got to send: its connection attempt was the request.
+    if (reason === 'refused' && this.unanswered === 0) {
+      requests.seen += 1;
+      this.unanswered = 1;
+    }
+    requests.failed[reason === 'timeout' ? 'timedOut' : reason] += this.unanswered;
     this.unanswered = 0;
   }
 }

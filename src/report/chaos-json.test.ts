@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Check, PhaseCounts, ScenarioResult } from '../chaos/model.js';
+import type { Check, PhaseCounts, ScenarioResult } from '../chaos/index.js';
 import { chaosSummary, scenarioReport } from './chaos-json.js';
 import type { ChaosRunInfo } from './chaos-json.js';
 import { ChaosSummarySchema, parseReportFile, ScenarioReportSchema } from './chaos-schema.js';

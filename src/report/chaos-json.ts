@@ -1,4 +1,4 @@
-import type { PhaseName, ScenarioResult } from '../chaos/model.js';
+import type { PhaseName, ScenarioResult } from '../chaos/index.js';
 import { reportFiles } from './report-files.js';
 import type { ChaosRunInfo, ChaosSummary, CountedPhase, ScenarioReport } from './report-types.js';
 

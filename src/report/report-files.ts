@@ -1,4 +1,4 @@
-import type { ScenarioResult } from '../chaos/model.js';
+import type { ScenarioResult } from '../chaos/index.js';
 
 /** The run directory's name, `chaos_run_YYYYMMDD_HHMMSS`, in UTC so that runs sort in time order. */
 export function runDirectoryName(at: Date): string {

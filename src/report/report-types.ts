@@ -1,4 +1,4 @@
-import type { PhaseName, RunStatus, ScenarioTarget } from '../chaos/model.js';
+import type { PhaseName, RunStatus, ScenarioTarget } from '../chaos/index.js';
 import type { LatencyPercentiles } from '../common/index.js';
 import type { InvariantViolation } from '../stack/index.js';
 

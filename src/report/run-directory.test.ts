@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PhaseCounts, ScenarioResult } from '../chaos/model.js';
+import type { PhaseCounts, ScenarioResult } from '../chaos/index.js';
 import { chaosSummary, scenarioReport, type ChaosRunInfo } from './chaos-json.js';
 import { ReportFileError } from './chaos-schema.js';
 import {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ScenarioResult } from '../chaos/model.js';
+import type { ScenarioResult } from '../chaos/index.js';
 import { chaosSummary, scenarioReport } from './chaos-json.js';
 import {
   ChaosSummarySchema,

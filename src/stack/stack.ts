@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,8 +122,9 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
       },
       dataDir: join(dataDir, 'engine'),
       watchdog: {
-        // One log per stack: a restarted engine appends to its predecessor's.
-        runId: `n1v1-${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}`,
+        // One log per stack (stacks started in the same millisecond included):
+        // a restarted engine appends to its predecessor's.
+        runId: `n1v1-${new Date(startedAt).toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`,
         ...options.engine?.watchdog,
         logDir: options.logDir ?? join(dataDir, 'logs'),
       },

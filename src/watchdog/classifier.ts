@@ -27,6 +27,8 @@ export type Signal = Described &
     | { kind: 'reconcile_differences'; count: number }
     /** Requests to a dependency sent and unanswered for far longer than it ever takes. */
     | { kind: 'requests_stalled'; dependency: 'exchange'; oldestMs: number }
+    /** A connection to a dependency refused outright: nothing listens there. */
+    | { kind: 'connection_refused'; dependency: 'exchange' }
     /** The engine's own event loop did not run for this long: every component stalled at once. */
     | { kind: 'event_loop_blocked'; blockedMs: number }
   );
@@ -100,6 +102,7 @@ const MAX_CONFIDENCE = 0.99;
  * | breaker_open exchange | anything else, or no failure given | dependency | 0.5 |
  * | breaker_open database | — | chaos_database_outage | 0.8 |
  * | spool_started | — | chaos_database_outage | 0.7 |
+ * | connection_refused | exchange | chaos_exchange_downtime | 0.75 |
  * | event_loop_blocked | — | resource (component engine) | 0.8 |
  * | heartbeat_overdue | exchange, database, market_data / executor, reconciler, strategies / other | connectivity / resource / connectivity | 0.6 / 0.5 / 0.4 |
  * | anomaly | metric in METRIC_FAILURE_TYPES / other | its type / performance | 0.6 / 0.4 |
@@ -156,6 +159,14 @@ function diagnoseOne(signal: Signal): Diagnosis {
       return anomaly(signal.componentId, signal.metric);
     case 'reconcile_differences':
       return reconcileDifferences(signal.count);
+    case 'connection_refused':
+      // Early evidence, before any breaker opens: its verdict (0.85) outranks this.
+      return found(
+        'chaos_exchange_downtime',
+        signal.dependency,
+        0.75,
+        'connection refused: nothing listens at the exchange',
+      );
     case 'event_loop_blocked':
       return found(
         'resource',

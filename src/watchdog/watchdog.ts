@@ -69,13 +69,22 @@ export class Watchdog extends EventEmitter<WatchdogEvents> {
     this.statuses.set(componentId, { status, at });
   }
 
-  /** Exchange requests unanswered for too long; `oldestMs` 0 means none any more. */
+  /**
+   * Exchange requests unanswered for too long; `oldestMs` 0 means the
+   * exchange answers again, which also ends a case opened by a refusal.
+   */
   onStall(oldestMs: number): void {
     if (oldestMs > 0) {
       this.detect({ kind: 'requests_stalled', dependency: 'exchange', oldestMs });
     } else if (this.breakers.get('exchange') !== 'open') {
       this.recoverIf('exchange', undefined, 'requests_stalled');
+      this.recoverIf('exchange', undefined, 'connection_refused');
     }
+  }
+
+  /** A connection to the exchange was refused: seen at once, long before a breaker opens. */
+  onRefused(): void {
+    this.detect({ kind: 'connection_refused', dependency: 'exchange' });
   }
 
   onBreaker(dependency: 'exchange' | 'database', state: string, lastFailure?: FailureFacts): void {

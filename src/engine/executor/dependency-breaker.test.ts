@@ -115,4 +115,32 @@ describe('DependencyBreaker', () => {
     expect(signals).toHaveLength(1);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('does not close on a half-open trial that never got an answer, only on one that did', async () => {
+    class OwnAbort extends Error {
+      override readonly name = 'OwnAbort';
+    }
+    class Refused extends Error {
+      override readonly name = 'Refused';
+    }
+    const breaker = new DependencyBreaker({
+      consecutiveFailures: 1,
+      halfOpenAfterMs: 1000,
+      isFailure: (error) => error instanceof Outage,
+      isAnswer: (error) => error instanceof Refused,
+      // A probe that never settles: only real calls try the half-open state here.
+      probe: (signal) => new Promise((_, reject) => signal.addEventListener('abort', reject)),
+    });
+    await failTimes(breaker, 1);
+    vi.setSystemTime(START + 1500);
+    // Closed, our own abort passes through uncounted; half-open, it proves nothing.
+    await expect(breaker.execute(() => Promise.reject(new OwnAbort()))).rejects.toThrow(OwnAbort);
+    expect(breaker.state).toBe('open');
+    vi.setSystemTime(START + 3000);
+    await expect(breaker.execute(() => Promise.reject(new Refused()))).rejects.toThrow(Refused);
+    expect(breaker.state).toBe('closed');
+    await expect(breaker.execute(() => Promise.reject(new OwnAbort()))).rejects.toThrow(OwnAbort);
+    expect(breaker.state).toBe('closed');
+    breaker.close();
+  });
 });

@@ -16,6 +16,13 @@ export interface DependencyBreakerOptions {
   halfOpenAfterMs?: number;
   /** Which errors count against the dependency (others pass through untouched). */
   isFailure: (error: Error) => boolean;
+  /**
+   * Errors that are the dependency's own answer (a refusal, "not found"): it
+   * is up, whatever it said. A half-open trial closes the breaker only on a
+   * success or one of these; any other error (our own deadline aborting the
+   * trial, say) proves nothing and opens it again. Default: none.
+   */
+  isAnswer?: (error: Error) => boolean;
   /** A cheap request run while open, so the breaker closes without waiting for real traffic. */
   probe: (signal: AbortSignal) => Promise<void>;
   /** A probe still unanswered after this is abandoned: calls queue behind a half-open probe. Default 3000 ms. */
@@ -40,7 +47,12 @@ export class DependencyBreaker extends EventEmitter<DependencyBreakerEvents> {
 
   constructor(private readonly options: DependencyBreakerOptions) {
     super();
-    this.policy = circuitBreaker(handleWhen(options.isFailure), {
+    // cockatiel counts an error its filter does not handle as a success, which in
+    // half-open would close the breaker on a trial that never reached the dependency.
+    const counts = (error: Error) =>
+      options.isFailure(error) ||
+      (this.policy.state === CircuitState.HalfOpen && !(options.isAnswer?.(error) ?? false));
+    this.policy = circuitBreaker(handleWhen(counts), {
       halfOpenAfter: options.halfOpenAfterMs ?? 1000,
       breaker: new ConsecutiveBreaker(options.consecutiveFailures ?? 5),
     });

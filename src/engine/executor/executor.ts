@@ -37,6 +37,13 @@ export interface ExecutorOptions {
   retryInitialDelayMs?: number;
   /** Longest retry delay, ms. Default 1000. */
   retryMaxDelayMs?: number;
+  /**
+   * Broken on purpose, never for trading: resend an order whose answer was
+   * lost at once, without asking the venue, as naive bots do. It exists so a
+   * chaos run can show that the invariant check catches the duplicates this
+   * makes. Default false.
+   */
+  unsafeBlindRetry?: boolean;
   signal?: AbortSignal;
 }
 
@@ -48,6 +55,7 @@ export const EXECUTOR_DEFAULTS = {
   clockMarginMs: 1_000,
   retryInitialDelayMs: 50,
   retryMaxDelayMs: 1_000,
+  unsafeBlindRetry: false,
 };
 
 export type PlaceOutcome =

@@ -50,6 +50,12 @@ export function reasonOf(failure: VenueFailure): string {
   return `${failure.kind}:${failure.errorClass}`;
 }
 
+/** Failures that are the venue's own answer: it is up, whatever it said. */
+export function isVenueAnswer(error: Error): boolean {
+  const { kind } = failureOf(error);
+  return kind === 'rejected' || kind === 'not_found' || kind === 'duplicate';
+}
+
 /** Not-sent failures of our own making: waiting at our rate gate, or the caller giving up. */
 const OWN_WAITS = new Set(['GateAborted', 'CallerAborted']);
 

@@ -8,7 +8,7 @@ export {
   type ExecutorOptions,
   type PlaceOutcome,
 } from './executor.js';
-export { failureOf, isExchangeFault, reasonOf } from './failures.js';
+export { failureOf, isExchangeFault, isVenueAnswer, reasonOf } from './failures.js';
 export { OrderStore } from './order-store.js';
 export { resolve as resolveOrder, type PlacementContext } from './placement.js';
 export {

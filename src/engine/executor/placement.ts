@@ -21,6 +21,8 @@ export interface PlacementContext {
   clockMarginMs: number;
   retryInitialDelayMs: number;
   retryMaxDelayMs: number;
+  /** Resend after a lost answer without asking the venue (see ExecutorOptions.unsafeBlindRetry). */
+  unsafeBlindRetry: boolean;
   /** Told of every state the order passes through, after it is journaled. */
   onChange: (order: OrderRecord, kind: OrderEventKind) => void;
   onRetry: (failure: VenueFailure) => void;
@@ -84,6 +86,14 @@ export async function placeOrder(
           reason: reasonOf(failure),
         });
         order = await record(context, order, 'UNKNOWN', failure);
+        if (context.unsafeBlindRetry && failure.kind === 'ambiguous') {
+          await sleep(
+            Math.min(backoff.duration, Math.max(0, sendDeadline - now())),
+            context.signal,
+          );
+          backoff = backoff.next(undefined);
+          continue;
+        }
         const resolution = await resolve(context, order, failedAt);
         if (resolution.kind === 'found') {
           const found = withVenueState(order, resolution.venueOrder, now());

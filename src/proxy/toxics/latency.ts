@@ -22,6 +22,7 @@ export const latency: ToxicDefinition<LatencyAttributes> = {
   type: 'latency',
   description: 'delay data by latency ± jitter milliseconds',
   modes: ['tcp', 'http'],
+  perChunk: true,
   defaults: { latency: 0, jitter: 0 },
   parse: (attributes) => ({
     latency: nonNegative(attributes, 'latency', MAX_DELAY_MS),

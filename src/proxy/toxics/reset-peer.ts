@@ -17,6 +17,7 @@ export const resetPeer: ToxicDefinition<ResetPeerAttributes> = {
   type: 'reset_peer',
   description: 'reset the connection (TCP RST) after timeout milliseconds',
   modes: ['tcp', 'http'],
+  perChunk: true,
   defaults: { timeout: 0 },
   parse: (attributes) => ({ timeout: nonNegative(attributes, 'timeout', MAX_DELAY_MS) }),
   tcp: (attributes, link) => ({

@@ -321,5 +321,9 @@ describe('tcp proxy', () => {
     expect(() => parseToxicSpec({ type: 'latency', scope: 'packet' })).toThrow(
       'scope must be "connection" or "chunk", got "packet"',
     );
+    // A timeout holds its connection: drawn per chunk it would hold every one.
+    expect(() => parseToxicSpec({ type: 'timeout', scope: 'chunk' })).toThrow(
+      'timeout cannot be drawn per chunk',
+    );
   });
 });

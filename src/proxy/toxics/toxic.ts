@@ -16,6 +16,11 @@ export interface ToxicDefinition<Attributes = Record<string, unknown>> {
   parse(attributes: Record<string, unknown>): Attributes;
   /** Byte-stream behaviour, for tcp mode. */
   tcp?: (attributes: Attributes, link: TcpLinkControl) => TcpStage;
+  /**
+   * Its tcp stage acts on each chunk on its own, with no timer or state across
+   * chunks, so it can be drawn per chunk (`scope: "chunk"`). Default false.
+   */
+  perChunk?: boolean;
   /** Per-request behaviour, for http mode. */
   http?: (attributes: Attributes, random: () => number) => HttpAction;
 }
