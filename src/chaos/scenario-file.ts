@@ -1,16 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isJsonObject } from '../common/index.js';
+import { ProxyError, parseToxicSpec, toxicDefinition, toxicTypes } from '../proxy/index.js';
+import type { FaultSpec, Scenario } from './model.js';
 import {
-  ProxyError,
-  parseToxicSpec,
-  toxicDefinition,
-  toxicTypes,
-  type ProxyMode,
-} from '../proxy/index.js';
-import { FAILURE_TYPES } from '../watchdog/index.js';
-import type { FaultSpec, Scenario, ScenarioTarget } from './model.js';
+  listSchema,
+  scenarioSchema,
+  TARGET_PROXY_MODES,
+  type FaultInput,
+  type Path,
+  type ScenarioInput,
+} from './scenario-schema.js';
+
+export { TARGET_PROXY_MODES } from './scenario-schema.js';
 
 /** Why a scenario file was refused: it could not be read, parsed, or it broke a rule. */
 export type ScenarioFileErrorCode = 'unreadable' | 'syntax' | 'invalid';
@@ -27,95 +30,6 @@ export class ScenarioFileError extends Error {
     super(`${file}: ${problem}`);
   }
 }
-
-/** The mode each target's proxy runs in: the exchange speaks HTTP, the database raw TCP. */
-export const TARGET_PROXY_MODES: Readonly<Record<ScenarioTarget, ProxyMode>> = {
-  exchange: 'http',
-  database: 'tcp',
-};
-
-type Path = readonly PropertyKey[];
-
-const TARGETS = ['exchange', 'database'] as const satisfies readonly ScenarioTarget[];
-const NAME = /^[a-z][a-z0-9_]{0,63}$/;
-const NAME_RULE =
-  'expected lower-case letters, digits and underscores, starting with a letter, at most 64 characters';
-/** Longest window and SLA, s: a day. Longer is a typo, and overflows Node's timers. */
-const MAX_SECONDS = 86_400;
-
-/** A number the check accepts; `expected` says which in plain words, for the message. */
-function numberWhere(expected: string, accepts: (value: number) => boolean) {
-  const error = `expected ${expected}`;
-  return z.number({ error }).refine(accepts, { error });
-}
-
-const seconds = (max = MAX_SECONDS) =>
-  numberWhere(`a number of seconds above 0, at most ${max}`, (n) => n > 0 && n <= max);
-const percent = () => numberWhere('a number from 0 to 100', (n) => n >= 0 && n <= 100);
-const oneOf = <const T extends readonly string[]>(values: T) =>
-  z.enum(values, { error: `expected one of ${values.join(', ')}` });
-
-/** An object whose unknown fields are errors: a typo must not be silently ignored. */
-function strictObject<Shape extends z.ZodRawShape>(shape: Shape, expected: string) {
-  const known = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) => {
-      if (issue.code !== 'unrecognized_keys') return `expected ${expected}`;
-      const names = issue.keys.map((key) => JSON.stringify(key)).join(', ');
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${names}; expected: ${known}`;
-    },
-  });
-}
-
-const faultSchema = strictObject(
-  {
-    target: oneOf(TARGETS),
-    toxic: z.string({ error: 'expected a toxic type or "disabled"' }),
-    toxicity: numberWhere('a number from 0 to 1', (n) => n >= 0 && n <= 1).default(1),
-    stream: oneOf(['upstream', 'downstream']).default('downstream'),
-    scope: oneOf(['connection', 'chunk']).default('connection'),
-    attributes: z
-      .record(z.string(), z.unknown(), { error: 'expected an object of toxic attributes' })
-      .default(() => ({})),
-    start_seconds: numberWhere('a number of seconds, 0 or more', (n) => n >= 0).default(0),
-    duration_seconds: seconds().optional(),
-  },
-  'a fault object',
-);
-
-const scenarioSchema = strictObject(
-  {
-    name: z.string({ error: NAME_RULE }).regex(NAME, { error: NAME_RULE }),
-    description: z
-      .string({ error: 'expected a non-empty string' })
-      .refine((text) => text.trim() !== '', { error: 'expected a non-empty string' }),
-    failure_type: oneOf(FAILURE_TYPES),
-    target: oneOf(TARGETS),
-    baseline_seconds: seconds(3600).default(30),
-    chaos_seconds: seconds(),
-    sla_recovery_seconds: seconds(),
-    recovery_timeout_seconds: seconds().optional(),
-    expected_failure_rate: percent(),
-    failure_band: strictObject({ min: percent(), max: percent() }, '{min, max}').optional(),
-    recovery_tolerance_percent: percent().default(10),
-    faults: z
-      .array(faultSchema, { error: 'expected a list of faults' })
-      .min(1, { error: 'expected at least one fault' }),
-  },
-  'a scenario object',
-);
-
-const listSchema = strictObject(
-  {
-    scenarios: z
-      .array(scenarioSchema, { error: 'expected a list of scenarios' })
-      .min(1, { error: 'expected at least one scenario' }),
-  },
-  '{scenarios: [...]}',
-);
-
-type ScenarioInput = z.output<typeof scenarioSchema>;
-type FaultInput = z.output<typeof faultSchema>;
 
 /** Reads and validates a scenario file (YAML, or JSON when it ends in .json). */
 export async function loadScenarioFile(path: string): Promise<Scenario[]> {
