@@ -9,7 +9,9 @@
  * failure rate lands outside its expected band by chance. Here a running
  * balance carries what earlier draws owe: each draw applies with probability
  * balance + toxicity (clamped to 0..1), and the balance keeps
- * Σ toxicity − applied, which therefore stays within (−1, 1).
+ * Σ toxicity − applied, which therefore stays within (−1, 1). The price:
+ * runs are short (at 0.5, never three applied or three missed in a row), so
+ * a fault meant to come in bursts needs its own toxic, not a toxicity.
  */
 export class ToxicityDraw {
   private balance = 0;
