@@ -1,3 +1,4 @@
+import { messageOf } from '../common/index.js';
 import type { EngineSummary } from '../engine/index.js';
 import type { InvariantReport, Stack } from '../stack/index.js';
 import { scenarioChecks } from './checks.js';
@@ -111,12 +112,12 @@ export async function runScenario(
     state.invariants = await stack.invariants();
   } catch (caught) {
     status = options.signal.aborted ? 'aborted' : 'error';
-    error = options.signal.aborted ? 'interrupted' : describe(caught);
+    error = options.signal.aborted ? 'interrupted' : messageOf(caught);
   } finally {
     timeline.stop();
     await faults.clear().catch((caught: unknown) => {
       status = 'error';
-      error ??= `the faults could not be removed: ${describe(caught)}`;
+      error ??= `the faults could not be removed: ${messageOf(caught)}`;
     });
     sampler.close();
     state.onsetAt = faults.firstAppliedAt;
@@ -191,8 +192,4 @@ async function assemble(
     checks,
     passed: status === 'completed' && checks.every((check) => check.passed),
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

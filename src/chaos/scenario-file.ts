@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { isJsonObject } from '../common/index.js';
+import { isJsonObject, messageOf } from '../common/index.js';
 import { ProxyError, parseToxicSpec, toxicDefinition, toxicTypes } from '../proxy/index.js';
 import type { FaultSpec, Scenario } from './model.js';
 import {
@@ -261,8 +261,4 @@ function shown(value: unknown): string {
   if (isJsonObject(value)) return 'an object';
   const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

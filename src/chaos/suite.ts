@@ -1,4 +1,4 @@
-import { SeededRandom } from '../common/index.js';
+import { messageOf, SeededRandom } from '../common/index.js';
 import { createStack, type Stack, type StackOptions } from '../stack/index.js';
 import { quickScenario } from './builtins.js';
 import type { Scenario, ScenarioResult } from './model.js';
@@ -126,10 +126,6 @@ async function runPlanned(
   } finally {
     await stack.close().catch(() => undefined);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -1,3 +1,4 @@
+export { messageOf } from './errors.js';
 export { isJsonObject } from './json.js';
 export { closeServer, hostPort, isLoopbackAddress, listen } from './net.js';
 export { SeededRandom } from './random.js';

@@ -1,3 +1,4 @@
+import { messageOf } from '../common/index.js';
 import { z } from 'zod';
 import type { ChaosSummary, ScenarioReport } from './report-types.js';
 
@@ -171,8 +172,7 @@ export function parseReportFile<T>(schema: z.ZodType<T>, text: string, file: str
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ReportFileError('NOT_JSON', file, `not valid JSON (${reason})`);
+    throw new ReportFileError('NOT_JSON', file, `not valid JSON (${messageOf(error)})`);
   }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;

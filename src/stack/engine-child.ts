@@ -1,3 +1,4 @@
+import { messageOf } from '../common/index.js';
 import {
   createEngine,
   type Engine,
@@ -48,7 +49,7 @@ async function shutdown(code: number): Promise<never> {
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'start') {
     start(message.options).catch((error: unknown) => {
-      send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      send({ type: 'error', message: messageOf(error) });
       void shutdown(1);
     });
   } else if (message.type === 'stop') {

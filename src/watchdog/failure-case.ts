@@ -1,4 +1,4 @@
-import { isJsonObject } from '../common/index.js';
+import { isJsonObject, messageOf } from '../common/index.js';
 import type { Diagnosis } from './classifier.js';
 import {
   pendingAction,
@@ -104,7 +104,7 @@ export class FailureCase {
       const result = await step.spec.run?.(this.controls);
       this.finish(step, undefined, isJsonObject(result) ? result : undefined);
     } catch (error) {
-      this.finish(step, error instanceof Error ? error.message : String(error));
+      this.finish(step, messageOf(error));
     }
   }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import { closeServer, hostPort, listen } from '../../common/index.js';
+import { closeServer, hostPort, listen, messageOf } from '../../common/index.js';
 import { httpStatusOf, type HealthReport } from './report.js';
 
 /** A request as an extra route sees it. */
@@ -150,8 +150,4 @@ function send(res: ServerResponse, response: RouteResponse): void {
     'cache-control': 'no-store',
   });
   res.end(payload);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { messageOf } from '../../common/index.js';
 /**
  * Why a delivery failed, classified by code so the dispatcher decides on
  * retries from data, never from message text.
@@ -68,8 +69,7 @@ export function codeForStatus(status: number): NotifierErrorCode | undefined {
 /** Anything a notifier threw, as a NotifierError (foreign errors become UNKNOWN). */
 export function toNotifierError(error: unknown): NotifierError {
   if (error instanceof NotifierError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new NotifierError('UNKNOWN', message, { cause: error });
+  return new NotifierError('UNKNOWN', messageOf(error), { cause: error });
 }
 
 /**
