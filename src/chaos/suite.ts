@@ -1,9 +1,10 @@
-import { messageOf, SeededRandom } from '../common/index.js';
+import { LatencyRecorder, messageOf, SeededRandom } from '../common/index.js';
 import { createStack, type Stack, type StackOptions } from '../stack/index.js';
 import { quickScenario } from './builtins.js';
 import type { Scenario, ScenarioResult } from './model.js';
 import { runScenario } from './run-scenario.js';
 import type { Progress } from './timeline.js';
+import { watchdogOutcome } from './watchdog-outcome.js';
 
 export type SuiteMode = 'sequential' | 'random';
 
@@ -171,9 +172,12 @@ function brokenRun(
   reason: string,
   aborted: boolean,
 ): ScenarioResult {
-  const empty = { orders: 0, failures: 0, refused: 0 };
-  const latency = { count: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
-  const counts = { ...empty, latency };
+  const counts = {
+    orders: 0,
+    failures: 0,
+    refused: 0,
+    latency: new LatencyRecorder().percentiles(),
+  };
   return {
     scenario,
     seed,
@@ -188,14 +192,7 @@ function brokenRun(
     counts: { baseline: counts, chaos: counts, recovery: counts },
     chaosFailureRate: null,
     targetTraffic: { requests: 0, failures: 0 },
-    watchdog: {
-      alerts: 0,
-      recoveryEvents: 0,
-      actions: [],
-      diagnosedFailureType: null,
-      diagnosisCorrect: null,
-      firstAlertMs: null,
-    },
+    watchdog: watchdogOutcome([], scenario, undefined),
     invariants: undefined,
     timeline: [],
     checks: [],

@@ -152,4 +152,19 @@ describe('chaos runner: guarantees', () => {
     expect(failedChecks(result!)).toContain('invariants_hold');
     expect(result!.passed).toBe(false);
   }, 90_000);
+
+  it('a stack that does not come up is an error result, not a crashed suite', async () => {
+    const suite = await quickSuite([tinyScenario()], scratch(), {
+      stack: { databaseUrl: 'not a url' },
+    });
+    const [result] = suite.results;
+    expect(result).toMatchObject({
+      status: 'error',
+      passed: false,
+      faultInjected: false,
+      counts: { baseline: { orders: 0, latency: { count: 0, p95: 0 } } },
+      watchdog: { alerts: 0, recoveryEvents: 0, actions: [], diagnosedFailureType: null },
+    });
+    expect(result!.error).toMatch(/^the stack did not start: /);
+  }, 30_000);
 });
