@@ -1,5 +1,5 @@
 import type { EngineSummary } from '../engine/index.js';
-import type { InvariantReport } from '../stack/index.js';
+import { judgeInvariants, type InvariantReport } from '../stack/index.js';
 import type { Check, Scenario, WatchdogOutcome } from './model.js';
 
 /** What a scenario run measured, as the checks read it. */
@@ -61,21 +61,5 @@ function invariantCheck(
   summary: EngineSummary | undefined,
 ): Check {
   if (!invariants) return { name: 'invariants_hold', passed: false, detail: 'not checked' };
-  const { lost, duplicated, unresolved, mismatched, journalOrders, exchangeOrders } = invariants;
-  const balances = summary?.balances;
-  const balancesOk = balances?.checked === true && balances.ok;
-  const balanceWords = !balances
-    ? 'balances not checked (the engine did not stop cleanly)'
-    : !balances.checked
-      ? `balances not checked: ${balances.reason ?? 'unknown reason'}`
-      : balances.ok
-        ? 'every balance explained'
-        : 'balances do not add up';
-  return {
-    name: 'invariants_hold',
-    passed: invariants.ok && balancesOk,
-    detail:
-      `${journalOrders} journaled, ${exchangeOrders} at the exchange: ${lost} lost, ` +
-      `${duplicated} duplicated, ${unresolved} unresolved, ${mismatched} mismatched; ${balanceWords}`,
-  };
+  return { name: 'invariants_hold', ...judgeInvariants(invariants, summary) };
 }

@@ -3,7 +3,11 @@ export { isJsonObject } from './json.js';
 export { closeServer, hostPort, isLoopbackAddress, listen } from './net.js';
 export { SeededRandom } from './random.js';
 export { sleep } from './sleep.js';
-export { LatencyRecorder, type LatencyPercentiles } from './latency.js';
+export {
+  LatencyRecorder,
+  type LatencyPercentiles,
+  type LatencyRecorderOptions,
+} from './latency.js';
 export { withDefaults } from './defaults.js';
 export {
   amount,

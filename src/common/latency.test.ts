@@ -59,6 +59,30 @@ describe('LatencyRecorder', () => {
     expect(recorder.count).toBe(11);
   });
 
+  it('corrects after the fact exactly as while recording', () => {
+    const live = new LatencyRecorder();
+    const later = new LatencyRecorder();
+    for (const ms of [3, 4, 250, 5, 40]) {
+      live.recordCorrected(ms, 10);
+      later.record(ms);
+    }
+    // The same samples, up to the histogram's precision (the copy works on bucket values).
+    const [expected, actual] = [live.percentiles(), later.correctedPercentiles(10)];
+    expect(actual.count).toBe(expected.count);
+    for (const key of ['p50', 'p90', 'p95', 'p99', 'max'] as const)
+      expectNear(actual[key], expected[key]);
+    // The recorder itself keeps only what was measured.
+    expect(later.count).toBe(5);
+    expect(later.correctedPercentiles(0)).toEqual(later.percentiles());
+  });
+
+  it('keeps two significant digits when asked, within one part in a hundred', () => {
+    const recorder = new LatencyRecorder({ significantDigits: 2 });
+    for (let ms = 1; ms <= 1000; ms += 1) recorder.record(ms);
+    const { p95 } = recorder.percentiles();
+    expect(Math.abs(p95 - 950)).toBeLessThanOrEqual(9.5);
+  });
+
   it('forgets everything on reset', () => {
     const recorder = new LatencyRecorder();
     recorder.record(3);

@@ -1,5 +1,6 @@
 import type { PhaseName, ScenarioResult } from '../chaos/index.js';
 import { reportFiles } from './report-files.js';
+import { invariantsSection } from './sections.js';
 import type { ChaosRunInfo, ChaosSummary, CountedPhase, ScenarioReport } from './report-types.js';
 
 export type { ChaosRunInfo, ChaosSummary, ScenarioReport } from './report-types.js';
@@ -113,23 +114,7 @@ export function scenarioReport(result: ScenarioResult): ScenarioReport {
       first_alert_ms: watchdog.firstAlertMs,
       actions: [...watchdog.actions],
     },
-    invariants:
-      invariants === undefined
-        ? null
-        : {
-            lost: invariants.lost,
-            duplicated: invariants.duplicated,
-            unresolved: invariants.unresolved,
-            mismatched: invariants.mismatched,
-            exchange_orders: invariants.exchangeOrders,
-            journal_orders: invariants.journalOrders,
-            ok: invariants.ok,
-            examples: invariants.examples.map(({ kind, clientOrderId, detail }) => ({
-              kind,
-              client_order_id: clientOrderId,
-              detail,
-            })),
-          },
+    invariants: invariants === undefined ? null : invariantsSection(invariants),
     timeline: result.timeline.map((point) => ({
       second: point.second,
       phase: point.phase,

@@ -1,14 +1,18 @@
 import { messageOf } from '../common/index.js';
 import { z } from 'zod';
 import type { ChaosSummary, ScenarioReport } from './report-types.js';
+import {
+  count,
+  invariantsSchema as invariants,
+  latencySchema as latency,
+  seconds,
+} from './sections.js';
 
 // The SPEC's sections are strict objects, so a missing, renamed or extra key
 // fails; the top level is loose, since the SPEC welcomes extra sections.
 // Our own extra sections are checked too, because readChaosRun() promises
 // them to its callers, but unknown keys inside them are dropped, not refused.
 
-const count = z.int().nonnegative();
-const seconds = z.number().nonnegative();
 const percent = z.number().min(0).max(100);
 /** ISO-8601 in UTC with a literal Z, as Date#toISOString writes it. */
 const utcTime = z.iso.datetime();
@@ -17,33 +21,6 @@ const phaseName = z.enum(['baseline', 'chaos', 'recovery', 'verify']);
 const failedChecks = z.array(z.string());
 
 const phaseWindow = z.object({ start_time: utcTime, end_time: utcTime.nullable() });
-const latency = z.object({
-  count,
-  p50: seconds,
-  p90: seconds,
-  p95: seconds,
-  p99: seconds,
-  p999: seconds,
-  max: seconds,
-});
-
-const invariants = z.object({
-  lost: count,
-  duplicated: count,
-  unresolved: count,
-  mismatched: count,
-  exchange_orders: count,
-  journal_orders: count,
-  ok: z.boolean(),
-  examples: z.array(
-    z.object({
-      kind: z.enum(['lost', 'duplicated', 'unresolved', 'mismatched']),
-      client_order_id: z.string(),
-      detail: z.string(),
-    }),
-  ),
-});
-
 const timelinePoint = z.object({
   second: count,
   phase: phaseName,

@@ -14,3 +14,5 @@ export {
   writeChaosRun,
   type WriteChaosRunOptions,
 } from './run-directory.js';
+export { loadReport, readLoadReport, writeLoadReport } from './load-report.js';
+export { LoadReportSchema, type LoadReport } from './load-schema.js';

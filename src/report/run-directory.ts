@@ -1,14 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ScenarioResult } from '../chaos/index.js';
 import { chaosSummary, scenarioReport } from './chaos-json.js';
-import {
-  ChaosSummarySchema,
-  parseReportFile,
-  ReportFileError,
-  ScenarioReportSchema,
-} from './chaos-schema.js';
+import { ChaosSummarySchema, parseReportFile, ScenarioReportSchema } from './chaos-schema.js';
+import { errorCode, readRunFile, writeJsonAtomically } from './json-file.js';
 import { reportFiles, runDirectoryName } from './report-files.js';
 import type { ChaosRunInfo, ChaosSummary, ScenarioReport } from './report-types.js';
 
@@ -66,26 +61,6 @@ async function claimRunDirectory(outputDir: string, name: string): Promise<strin
   throw new Error(`${join(outputDir, name)}: ${MAX_RUN_DIRECTORIES_PER_SECOND} runs already exist`);
 }
 
-/** 2-space JSON and a trailing newline, via a temp file in the same directory and a rename. */
-async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  // A leading dot and a .tmp ending keep a leftover out of readChaosRun's *_report.json.
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(JSON.stringify(value, null, 2) + '\n', 'utf8');
-      // Flushed before the rename, so that a crash cannot leave the final name on an empty file.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 /**
  * Reads a run directory back: its summary and every `*_report.json`, each
  * checked against its schema. Reports come in the summary's (run) order,
@@ -110,18 +85,4 @@ export async function readChaosRun(
     reports.push(parseReportFile(ScenarioReportSchema, await readRunFile(path), path));
   }
   return { summary, reports };
-}
-
-async function readRunFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT')
-      throw new ReportFileError('MISSING', path, 'file is missing');
-    throw new ReportFileError('UNREADABLE', path, `cannot read (${String(error)})`);
-  }
-}
-
-function errorCode(error: unknown): unknown {
-  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
 }

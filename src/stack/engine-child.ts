@@ -6,6 +6,7 @@ import {
   type EngineOptions,
 } from '../engine/index.js';
 import type { ChildMessage, ParentMessage } from './engine-messages.js';
+import { identities, receiptOf, type OrderReceipt } from './receipt.js';
 
 /**
  * The engine as a process of its own, driven over IPC by the stack. It exits
@@ -28,6 +29,18 @@ function send(message: ChildMessage): void {
   if (process.connected) process.send?.(message);
 }
 
+let receipts: Array<{ id: number; receipt: OrderReceipt }> = [];
+
+/** Receipts settled in one event-loop turn go back in one message. */
+function answer(id: number, receipt: OrderReceipt): void {
+  if (receipts.length === 0)
+    setImmediate(() => {
+      send({ type: 'receipts', receipts });
+      receipts = [];
+    });
+  receipts.push({ id, receipt });
+}
+
 async function start(options: EngineOptions): Promise<void> {
   engine = await createEngine(options);
   for (const name of FORWARDED) {
@@ -38,6 +51,7 @@ async function start(options: EngineOptions): Promise<void> {
     healthUrl: engine.healthUrl,
     metricsUrl: engine.metricsUrl,
     chaosLogPath: engine.chaosLogPath,
+    strategies: identities(engine),
   });
 }
 
@@ -60,6 +74,11 @@ process.on('message', (message: ParentMessage) => {
   } else if (message.type === 'scenario') {
     if (message.name === undefined) engine?.watchdog.clearScenario();
     else engine?.watchdog.announceScenario(message.name, message.failureType);
+  } else if (message.type === 'place') {
+    for (const { id, intent } of message.intents) {
+      if (engine === undefined) answer(id, { kind: 'shed', ackAt: null, detail: 'not_started' });
+      else void engine.executor.place(intent).then((outcome) => answer(id, receiptOf(outcome)));
+    }
   } else if (message.type === 'close') {
     void shutdown(0);
   }

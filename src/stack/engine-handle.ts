@@ -8,9 +8,11 @@ import {
   type EngineEvents,
   type EngineOptions,
   type EngineSummary,
+  type OrderIntent,
 } from '../engine/index.js';
 import type { FailureType } from '../watchdog/index.js';
-import type { ChildMessage, ParentMessage } from './engine-messages.js';
+import type { ChildMessage, ParentMessage, StrategyIdentity } from './engine-messages.js';
+import { ENGINE_GONE, identities, receiptOf, type OrderReceipt } from './receipt.js';
 
 export type EngineProcess = 'in-process' | 'child';
 
@@ -24,6 +26,14 @@ export interface EngineHandle {
   engine: Engine | undefined;
   /** The child's pid, when it runs in a child process. */
   pid: number | undefined;
+  /** The engine's strategies (running their own loops only when the engine trades automatically). */
+  strategies: readonly StrategyIdentity[];
+  /**
+   * Places one intent through the engine's risk gate and executor, as a
+   * strategy of its own would; resolves with what became of it, never rejects.
+   * A child engine that exits first leaves the intent `unknown`.
+   */
+  place(intent: OrderIntent): Promise<OrderReceipt>;
   stop(): Promise<EngineSummary>;
   /** Tells the watchdog an experiment injecting this failure type runs now; no name ends it. */
   announceScenario(name: string | undefined, failureType?: FailureType): void;
@@ -52,6 +62,8 @@ async function startInProcessEngine(options: EngineOptions): Promise<EngineHandl
     events: engine.events,
     engine,
     pid: undefined,
+    strategies: identities(engine),
+    place: async (intent) => receiptOf(await engine.executor.place(intent)),
     stop: () => engine.stop(),
     announceScenario: (name, failureType) =>
       name === undefined
@@ -75,6 +87,8 @@ async function startChildEngine(options: EngineOptions): Promise<EngineHandle> {
     if (message.type === 'error') summaries.emit('failed', new Error(message.message));
   });
   const exited = once(child, 'exit');
+  const placer = new ChildPlacer(child);
+  void exited.then(() => placer.abandonAll());
   send(child, { type: 'start', options });
   const ready = await waitFor(
     child,
@@ -87,8 +101,10 @@ async function startChildEngine(options: EngineOptions): Promise<EngineHandle> {
     events,
     engine: undefined,
     pid: child.pid,
+    strategies: ready.strategies,
     chaosLogPath: ready.chaosLogPath,
     announceScenario: (name, failureType) => send(child, { type: 'scenario', name, failureType }),
+    place: (intent) => placer.place(intent),
     stop: async () => {
       const answer = Promise.race([
         once(summaries, 'summary').then(([summary]) => summary as EngineSummary),
@@ -113,6 +129,49 @@ async function startChildEngine(options: EngineOptions): Promise<EngineHandle> {
         clearTimeout(timer);
       })()),
   };
+}
+
+/**
+ * Intents to a child engine and their receipts back. Intents placed in one
+ * event-loop turn go in one IPC message: at thousands of orders a second, one
+ * message per order would cost the channel more than the orders cost the engine.
+ */
+class ChildPlacer {
+  private nextId = 0;
+  private outbox: Array<{ id: number; intent: OrderIntent }> = [];
+  private readonly waiting = new Map<number, (receipt: OrderReceipt) => void>();
+  private gone = false;
+
+  constructor(private readonly child: ChildProcess) {
+    child.on('message', (message: ChildMessage) => {
+      if (message.type !== 'receipts') return;
+      for (const { id, receipt } of message.receipts) {
+        this.waiting.get(id)?.(receipt);
+        this.waiting.delete(id);
+      }
+    });
+  }
+
+  place(intent: OrderIntent): Promise<OrderReceipt> {
+    if (this.gone) return Promise.resolve(ENGINE_GONE);
+    const id = this.nextId++;
+    if (this.outbox.length === 0) setImmediate(() => this.flush());
+    this.outbox.push({ id, intent });
+    return new Promise((resolve) => this.waiting.set(id, resolve));
+  }
+
+  /** The child exited: whatever it had not answered may or may not have reached the venue. */
+  abandonAll(): void {
+    this.gone = true;
+    for (const resolve of this.waiting.values()) resolve(ENGINE_GONE);
+    this.waiting.clear();
+  }
+
+  private flush(): void {
+    const intents = this.outbox;
+    this.outbox = [];
+    send(this.child, { type: 'place', intents });
+  }
 }
 
 /** The compiled child next to this file, or (under a TypeScript test runner) its source through tsx. */

@@ -1,5 +1,12 @@
-import type { EngineEvents, EngineOptions, EngineSummary } from '../engine/index.js';
+import type { EngineEvents, EngineOptions, EngineSummary, OrderIntent } from '../engine/index.js';
 import type { FailureType } from '../watchdog/index.js';
+import type { OrderReceipt } from './receipt.js';
+
+/** A strategy as seen from outside the engine: who it is and what it trades. */
+export interface StrategyIdentity {
+  id: string;
+  symbols: readonly string[];
+}
 
 /** What the stack tells an engine child process. */
 export type ParentMessage =
@@ -7,11 +14,21 @@ export type ParentMessage =
   | { type: 'stop' }
   /** The chaos runner announces (or, with no name, ends) an experiment to the watchdog. */
   | { type: 'scenario'; name: string | undefined; failureType: FailureType | undefined }
+  /** Intents to place, numbered by the parent; batched per event-loop turn to spare the channel. */
+  | { type: 'place'; intents: Array<{ id: number; intent: OrderIntent }> }
   | { type: 'close' };
 
 /** What an engine child process tells the stack. */
 export type ChildMessage =
-  | { type: 'ready'; healthUrl: string; metricsUrl: string; chaosLogPath: string }
+  | {
+      type: 'ready';
+      healthUrl: string;
+      metricsUrl: string;
+      chaosLogPath: string;
+      strategies: StrategyIdentity[];
+    }
   | { type: 'event'; name: keyof EngineEvents; args: unknown[] }
   | { type: 'summary'; summary: EngineSummary }
+  /** Receipts of placed intents, by the parent's numbers, batched like the intents. */
+  | { type: 'receipts'; receipts: Array<{ id: number; receipt: OrderReceipt }> }
   | { type: 'error'; message: string };

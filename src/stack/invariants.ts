@@ -1,3 +1,4 @@
+import type { EngineSummary } from '../engine/index.js';
 import type { LedgerEntry } from '../exchange/index.js';
 import { UNRESOLVED_STATUSES, type OrderRecord } from '../journal/index.js';
 
@@ -137,4 +138,30 @@ function summarise(
     examples,
   };
   return { ...report, ok: violations.length === 0 };
+}
+
+/**
+ * The verdict of a run on its orders: the journal against the ledger, and the
+ * venue's balances explained by the fills (known only when the engine stopped
+ * cleanly and said so in its summary).
+ */
+export function judgeInvariants(
+  invariants: InvariantReport,
+  summary: EngineSummary | undefined,
+): { passed: boolean; detail: string } {
+  const { lost, duplicated, unresolved, mismatched, journalOrders, exchangeOrders } = invariants;
+  const balances = summary?.balances;
+  const balanceWords = !balances
+    ? 'balances not checked (the engine did not stop cleanly)'
+    : !balances.checked
+      ? `balances not checked: ${balances.reason ?? 'unknown reason'}`
+      : balances.ok
+        ? 'every balance explained'
+        : 'balances do not add up';
+  return {
+    passed: invariants.ok && balances?.checked === true && balances.ok,
+    detail:
+      `${journalOrders} journaled, ${exchangeOrders} at the exchange: ${lost} lost, ` +
+      `${duplicated} duplicated, ${unresolved} unresolved, ${mismatched} mismatched; ${balanceWords}`,
+  };
 }
