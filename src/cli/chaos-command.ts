@@ -1,5 +1,3 @@
-import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
@@ -14,6 +12,8 @@ import {
 import { writeChaosRun } from '../report/index.js';
 import { ChaosProgress, verdictOf } from './chaos-progress.js';
 import { collect, commaList, integerIn } from './parsers.js';
+import { databaseUrlFromEnv, interruptOn, writableDirectory } from './run-support.js';
+import { formatTable } from './table.js';
 import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
 
 interface ChaosFlags {
@@ -87,7 +87,11 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
       `${flags.quick ? ', quick' : ''}${flags.duration ? `, soak ${flags.duration} s` : ''} · seed ${seed}`,
   );
   const controller = new AbortController();
-  const interrupt = interruptOn(controller, progress);
+  const interrupt = interruptOn(
+    controller,
+    (text) => progress.line(text),
+    'removing every fault, then writing the reports so far',
+  );
   try {
     const suite = await runChaosSuite({
       scenarios,
@@ -158,29 +162,6 @@ async function selectScenarios(flags: ChaosFlags): Promise<Scenario[]> {
   return [...new Set(flags.scenarios)].map((name) => known.get(name)!);
 }
 
-/**
- * The first SIGINT/SIGTERM aborts the run: faults come off first, then the
- * reports it has are written and the command exits 130. A second one exits
- * at once (the engines, child processes, go with their parent).
- */
-function interruptOn(controller: AbortController, progress: ChaosProgress): { dispose(): void } {
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130);
-    progress.line(
-      `${signal}: removing every fault, then writing the reports so far (again to quit now)`,
-    );
-    controller.abort(new Error(signal));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
 function resultsTable(results: readonly ScenarioResult[]): string {
   const rows = results.map((result) => {
     const { scenario } = result;
@@ -206,43 +187,5 @@ function resultsTable(results: readonly ScenarioResult[]): string {
     'alerts',
     'invariants',
   ];
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => row[i]!.length)),
-  );
-  const format = (row: string[]) =>
-    row
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return (
-    [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)].join('\n') +
-    '\n'
-  );
-}
-
-/** `DATABASE_URL` when set: a real PostgreSQL for every stack's journal. */
-function databaseUrlFromEnv(): string | undefined {
-  const text = process.env['DATABASE_URL'];
-  if (!text) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError('DATABASE_URL is not a URL; expected postgres://user@host:port/database');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new UsageError(`DATABASE_URL must be a postgres:// URL, got ${url.protocol}//…`);
-  }
-  return text;
-}
-
-/** Creates the directory if need be and checks it takes files. */
-async function writableDirectory(dir: string, flag: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(`${flag} ${dir}: cannot write there (${code})`);
-  }
+  return formatTable(header, rows);
 }

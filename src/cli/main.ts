@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { chaosCommand } from './chaos-command.js';
 import { exchangeCommand } from './exchange-command.js';
+import { loadCommand } from './load-command.js';
 import { proxyCommand } from './proxy-command.js';
 import { upCommand } from './up-command.js';
 import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
@@ -20,7 +21,8 @@ function program(): Command {
     .addCommand(exchangeCommand().exitOverride())
     .addCommand(proxyCommand().exitOverride())
     .addCommand(upCommand().exitOverride())
-    .addCommand(chaosCommand().exitOverride());
+    .addCommand(chaosCommand().exitOverride())
+    .addCommand(loadCommand().exitOverride());
 }
 
 function packageVersion(): string {

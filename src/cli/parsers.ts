@@ -13,6 +13,18 @@ export function integerIn(min: number, max: number) {
   };
 }
 
+/** A decimal number within [min, max]: seconds, rates, shares. */
+export function numberIn(min: number, max: number) {
+  return (text: string): number => {
+    if (!/^-?(\d+\.?\d*|\.\d+)$/.test(text.trim()))
+      throw new InvalidArgumentError(`expected a number, got "${text}".`);
+    const value = Number(text);
+    if (value < min || value > max)
+      throw new InvalidArgumentError(`expected ${min}..${max}, got ${value}.`);
+    return value;
+  };
+}
+
 /** Appends each occurrence of a repeatable option. */
 export function collect(text: string, previous: string[] = []): string[] {
   return [...previous, text];

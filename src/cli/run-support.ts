@@ -1,0 +1,57 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { UsageError } from './usage-error.js';
+
+/** What the long-running commands (chaos, load) share: signals, the database, output places. */
+
+/**
+ * The first SIGINT/SIGTERM aborts the run, which then cleans up after itself
+ * (faults off, engine stopped), writes what it has and exits 130. A second one exits
+ * at once (the engines, child processes, go with their parent).
+ */
+export function interruptOn(
+  controller: AbortController,
+  say: (text: string) => void,
+  whatHappens: string,
+): { dispose(): void } {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    say(`${signal}: ${whatHappens} (again to quit now)`);
+    controller.abort(new Error(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** `DATABASE_URL` when set: a real PostgreSQL for every stack's journal. */
+export function databaseUrlFromEnv(): string | undefined {
+  const text = process.env['DATABASE_URL'];
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError('DATABASE_URL is not a URL; expected postgres://user@host:port/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new UsageError(`DATABASE_URL must be a postgres:// URL, got ${url.protocol}//…`);
+  }
+  return text;
+}
+
+/** Creates the directory if need be and checks it takes files. */
+export async function writableDirectory(dir: string, flag: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`${flag} ${dir}: cannot write there (${code})`);
+  }
+}
