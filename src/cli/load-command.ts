@@ -16,11 +16,25 @@ import { integerIn, numberIn } from './parsers.js';
 import { databaseUrlFromEnv, interruptOn, writableDirectory } from './run-support.js';
 import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
 
-type LoadFlags = Partial<Omit<LoadConfig, 'quick'>> & {
+/** The options as commander names them (from the flags' spelling). */
+interface LoadFlags {
+  strategies?: number;
+  ordersPerBurst?: number;
+  bursts?: number;
+  burstInterval?: number;
+  targetLatency?: number;
+  targetFailureRate?: number;
+  targetThroughput?: number;
+  duration?: number;
+  rampUp?: number;
+  cooldown?: number;
+  maxConcurrentOrders?: number;
+  rate?: number;
+  seed?: number;
   quick: boolean;
   output: string;
   logDir: string;
-};
+}
 
 const D = LOAD_DEFAULTS;
 
@@ -105,19 +119,33 @@ export function loadCommand(): Command {
 }
 
 async function runLoadCommand(flags: LoadFlags): Promise<void> {
-  const { output: outputFlag, logDir, ...given } = flags;
   let config: LoadConfig;
   try {
-    config = loadConfig(given);
+    config = loadConfig({
+      strategies: flags.strategies,
+      ordersPerBurst: flags.ordersPerBurst,
+      bursts: flags.bursts,
+      burstIntervalS: flags.burstInterval,
+      targetLatencyMs: flags.targetLatency,
+      targetFailureRate: flags.targetFailureRate,
+      targetThroughput: flags.targetThroughput,
+      durationS: flags.duration,
+      rampUpS: flags.rampUp,
+      cooldownS: flags.cooldown,
+      maxConcurrentOrders: flags.maxConcurrentOrders,
+      rate: flags.rate,
+      seed: flags.seed,
+      quick: flags.quick,
+    });
   } catch (error) {
     if (error instanceof LoadConfigError) throw new UsageError(error.message);
     throw error;
   }
   const databaseUrl = databaseUrlFromEnv();
-  const output = resolve(outputFlag);
+  const output = resolve(flags.output);
   // Found out now, not after a run of many minutes.
   await writableDirectory(dirname(output), '--output');
-  await writableDirectory(logDir, '--log-dir');
+  await writableDirectory(flags.logDir, '--log-dir');
   const live = process.stderr.isTTY === true && !process.env['CI'];
   const progress = new LoadProgressPrinter(process.stderr, live);
   progress.line(describe(config));
@@ -131,7 +159,7 @@ async function runLoadCommand(flags: LoadFlags): Promise<void> {
     const result = await runLoad({
       config,
       databaseUrl,
-      logDir: resolve(logDir),
+      logDir: resolve(flags.logDir),
       signal: controller.signal,
       onProgress: (tick) => progress.tick(tick),
     }).catch((error: unknown) => {

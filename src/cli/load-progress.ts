@@ -18,7 +18,9 @@ export class LoadProgressPrinter {
     const text =
       `load · ${progress.phase} · ${progress.elapsedSeconds} s · ` +
       `${progress.sent}/${progress.planned} sent · ${progress.placed} placed · ${progress.failed} failed` +
-      (last ? ` · ${last.placed} orders/s · p95 ${last.p95Ms ?? '–'} ms` : '');
+      (last
+        ? ` · ${last.placed} orders/s · p95 ${last.p95Ms === null ? '–' : fixed(last.p95Ms)} ms`
+        : '');
     if (this.live && progress.phase === 'load') {
       this.stream.write(`\r\x1b[2K${text}`);
       this.drawn = true;

@@ -105,10 +105,11 @@ export async function driveOpen(drive: Drive): Promise<void> {
     n += 1;
     if (n % ARRIVALS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
   }
-  // Stopped early: what waits in the backlogs was never sent.
-  for (const [index, lane] of lanes.entries()) {
-    while (lane.backlog.shift() !== undefined) drive.recorder.drop(index);
-  }
+  // Stopped early: what waits in the backlogs will never be sent. Otherwise the
+  // backlogs drain as answers come in.
+  if (signal.aborted)
+    for (const [index, lane] of lanes.entries())
+      while (lane.backlog.shift() !== undefined) drive.recorder.drop(index);
   if (outstanding > 0) await new Promise<void>((resolve) => (allSettled = resolve));
 }
 

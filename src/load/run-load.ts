@@ -81,7 +81,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadResult> {
     await options.onStackReady?.(stack);
     const flows = stack.engine.strategies.map((strategy) => new OrderFlow(strategy));
     await firstOrder(stack, flows[0]!, signal);
-    const warmUpOrders = await warmUp(stack, flows, signal);
+    const warmUpOrders = await warmUp(stack, flows, config.maxConcurrentOrders, signal);
     return { ...(await measure(options, stack, flows, signal)), warmUpOrders };
   } finally {
     await stack.close();
@@ -197,23 +197,29 @@ async function firstOrder(stack: Stack, flow: OrderFlow, signal: AbortSignal): P
 }
 
 /**
- * Before the clock starts, every strategy places orders one after another
- * for WARM_UP_MS, all strategies at once: the engine's connections to the
+ * Before the clock starts, every strategy places orders for WARM_UP_MS with
+ * as many at once as it may have in the run: the engine's connections to the
  * venue are open and its code compiled, as in an engine that has been trading
  * for hours. Without it the first seconds measure Node's compiler and TCP
  * handshakes, not the engine. These orders are journaled and judged by the
  * invariants like any other; the result says how many there were.
  */
-async function warmUp(stack: Stack, flows: OrderFlow[], signal: AbortSignal): Promise<number> {
+async function warmUp(
+  stack: Stack,
+  flows: OrderFlow[],
+  slotsPerStrategy: number,
+  signal: AbortSignal,
+): Promise<number> {
   const until = Date.now() + WARM_UP_MS;
   let orders = 0;
+  const slot = async (flow: OrderFlow) => {
+    do {
+      await stack.engine.place(flow.intent(Date.now()));
+      orders += 1;
+    } while (Date.now() < until && !signal.aborted);
+  };
   await Promise.all(
-    flows.map(async (flow) => {
-      do {
-        await stack.engine.place(flow.intent(Date.now()));
-        orders += 1;
-      } while (Date.now() < until && !signal.aborted);
-    }),
+    flows.flatMap((flow) => Array.from({ length: slotsPerStrategy }, () => slot(flow))),
   );
   return orders;
 }
