@@ -113,7 +113,26 @@ function problemOf(config: LoadConfig): string | undefined {
     const value = config[key] as number;
     if (!(Number.isFinite(value) && value > 0)) return `${flag} must be more than 0, got ${value}`;
   }
-  if (!(config.burstIntervalS >= 0)) return `--burst-interval must be 0 or more`;
+  const notNegative: Array<[keyof LoadConfig, string]> = [
+    ['burstIntervalS', '--burst-interval'],
+    ['rampUpS', '--ramp-up'],
+    ['cooldownS', '--cooldown'],
+    ['targetThroughput', '--target-throughput'],
+  ];
+  for (const [key, flag] of notNegative) {
+    const value = config[key] as number;
+    if (!(Number.isFinite(value) && value >= 0)) return `${flag} must be 0 or more, got ${value}`;
+  }
+  for (const [key, flag] of [
+    ['strategies', '--strategies'],
+    ['ordersPerBurst', '--orders-per-burst'],
+    ['bursts', '--bursts'],
+    ['maxConcurrentOrders', '--max-concurrent-orders'],
+    ['seed', '--seed'],
+  ] as Array<[keyof LoadConfig, string]>) {
+    if (!Number.isInteger(config[key])) return `${flag} must be a whole number, got ${config[key]}`;
+  }
+  if (config.seed < 0) return `--seed must be 0 or more, got ${config.seed}`;
   if (!(config.targetFailureRate >= 0 && config.targetFailureRate <= 1))
     return `--target-failure-rate is a share from 0 to 1 (0.005 is 0.5 %), got ${config.targetFailureRate}`;
   if (config.rate !== undefined && !(config.rate > 0))

@@ -84,10 +84,17 @@ export async function driveOpen(drive: Drive): Promise<void> {
     void sendAndSettle(drive, index, intendedAt, now).then(() => {
       lane.inFlight -= 1;
       outstanding -= 1;
-      const waiting = signal.aborted ? undefined : lane.backlog.shift();
-      if (waiting !== undefined) send(index, waiting);
-      else if (outstanding === 0) allSettled?.();
+      if (signal.aborted) dropBacklog(index);
+      else {
+        const waiting = lane.backlog.shift();
+        if (waiting !== undefined) send(index, waiting);
+      }
+      if (outstanding === 0) allSettled?.();
     });
+  };
+  /** Stopped: what waits will never be sent, and counts as dropped. */
+  const dropBacklog = (index: number): void => {
+    while (lanes[index]!.backlog.shift() !== undefined) drive.recorder.drop(index);
   };
   let n = 0;
   while (n < total && !signal.aborted) {
@@ -105,11 +112,8 @@ export async function driveOpen(drive: Drive): Promise<void> {
     n += 1;
     if (n % ARRIVALS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
   }
-  // Stopped early: what waits in the backlogs will never be sent. Otherwise the
-  // backlogs drain as answers come in.
-  if (signal.aborted)
-    for (const [index, lane] of lanes.entries())
-      while (lane.backlog.shift() !== undefined) drive.recorder.drop(index);
+  // Otherwise the backlogs drain as answers come in (and are dropped if a stop comes first).
+  if (signal.aborted) lanes.forEach((_, index) => dropBacklog(index));
   if (outstanding > 0) await new Promise<void>((resolve) => (allSettled = resolve));
 }
 

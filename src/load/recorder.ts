@@ -122,9 +122,11 @@ export class LoadRecorder {
     return Object.fromEntries([...this.failureCounts].sort(([a], [b]) => a.localeCompare(b)));
   }
 
-  /** Per-second rows up to now, gaps filled with zeros. */
+  /** Per-second rows up to now, gaps filled with zeros; the current second's p95 so far. */
   seconds(): SecondRow[] {
-    this.closeSecond(-1);
+    const current = this.rows[this.secondOfLatency];
+    if (current !== undefined && this.secondLatency.count > 0)
+      current.p95Ms = this.secondLatency.percentiles().p95;
     const filled: SecondRow[] = [];
     for (let second = 0; second < this.rows.length; second++)
       filled.push(this.rows[second] ?? { second, sent: 0, placed: 0, failed: 0, p95Ms: null });

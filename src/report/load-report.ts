@@ -73,6 +73,14 @@ export function loadReport(result: LoadResult): LoadReport {
     sla: result.sla.map((verdict) => ({ ...verdict, value: round(verdict.value, 6) })),
     passed: result.passed,
     invariants: result.invariants === null ? null : invariantsSection(result.invariants),
+    engine:
+      result.engine === null
+        ? null
+        : {
+            outcomes: result.engine.outcomes,
+            orders_by_status: result.engine.ordersByStatus,
+            unresolved: result.engine.unresolved,
+          },
     machine: {
       cores: result.machine.cores,
       cpu_model: result.machine.cpuModel,

@@ -87,6 +87,14 @@ export const LoadReportSchema = z.looseObject({
   sla: z.array(slaRow),
   passed: z.boolean(),
   invariants: invariantsSchema.nullable(),
+  /** The engine's own count of its intents' outcomes and its journal's final states; null when it did not stop cleanly. */
+  engine: z
+    .object({
+      outcomes: z.record(z.string(), count),
+      orders_by_status: z.record(z.string(), count),
+      unresolved: count,
+    })
+    .nullable(),
   machine: z.object({
     cores: count,
     cpu_model: z.string(),
