@@ -119,6 +119,24 @@ describe('watchLiveness', () => {
     stop();
   });
 
+  it('leaves one slow request alone while others are answered, and reports the stall once answers stop', async () => {
+    const { detected, beat, venueEvents, setOldest, stop } = setUp();
+    await run(2, () => beat());
+    // Under load one request waits its turn for over a second while answers keep coming.
+    setOldest(1_500);
+    for (let i = 0; i < 8; i += 1) {
+      beat();
+      venueEvents.emit('request', { ok: true, at: Date.now(), latencyMs: 40 });
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    expect(detected).toEqual([]);
+    // Then nothing comes back for a second: that is a black hole.
+    beat();
+    await vi.advanceTimersByTimeAsync(1_250);
+    expect(detected.map((failure) => failure.failureType)).toEqual(['chaos_network_partition']);
+    stop();
+  });
+
   it('reports a refused connection at once as the exchange down, over once an answer comes back', async () => {
     const { watchdog, detected, beat, venueEvents, stop } = setUp();
     await run(2, () => beat());

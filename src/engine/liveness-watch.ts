@@ -35,6 +35,9 @@ export function watchLiveness(
  * A black hole shows as requests that never come back, long before they time
  * out; a venue that is down, as connections refused. Either is over only when
  * an answer arrives again: an empty queue after timeouts proves nothing.
+ * One slow request is not a black hole while others are being answered: under
+ * load a request can wait its turn for a second, so a stall also needs a
+ * second with no answer at all.
  */
 function stallCheck(venue: VenueClient, watchdog: Watchdog): (now: number) => void {
   let lastAnswerAt = 0;
@@ -50,7 +53,7 @@ function stallCheck(venue: VenueClient, watchdog: Watchdog): (now: number) => vo
   });
   return (now) => {
     const oldestMs = venue.oldestInFlightMs();
-    if (oldestMs >= STALLED_AFTER_MS) {
+    if (oldestMs >= STALLED_AFTER_MS && now - lastAnswerAt >= STALLED_AFTER_MS) {
       lastTroubleAt = now;
       watchdog.onStall(oldestMs);
     } else if (lastAnswerAt > lastTroubleAt) {
