@@ -1,4 +1,5 @@
 import type { LoadProgress, LoadResult, SlaVerdict } from '../load/index.js';
+import { slaFigure } from '../report/index.js';
 import { formatTable } from './table.js';
 
 /**
@@ -45,8 +46,8 @@ const METRIC_NAMES: Record<SlaVerdict['metric'], string> = {
 export function loadResultText(result: LoadResult, output: string): string {
   const rows = result.sla.map((verdict) => [
     METRIC_NAMES[verdict.metric],
-    shown(verdict.metric, verdict.value),
-    `${verdict.comparison === '<=' ? '≤' : '≥'} ${shown(verdict.metric, verdict.threshold)}`,
+    slaFigure(verdict.metric, verdict.value),
+    `${verdict.comparison === '<=' ? '≤' : '≥'} ${slaFigure(verdict.metric, verdict.threshold)}`,
     verdict.passed ? 'PASS' : 'FAIL',
   ]);
   const { totals, latencyMs: l, config } = result;
@@ -67,13 +68,6 @@ export function loadResultText(result: LoadResult, output: string): string {
     `verdict: ${result.status === 'aborted' ? 'ABORTED' : result.passed ? 'PASS' : 'FAIL'} · results: ${output}`,
   ];
   return `${lines.join('\n')}\n`;
-}
-
-function shown(metric: SlaVerdict['metric'], value: number): string {
-  if (metric === 'p95_latency_ms') return `${fixed(value)} ms`;
-  if (metric === 'failure_rate') return `${(value * 100).toFixed(2)} %`;
-  if (metric === 'throughput_per_second') return `${fixed(value)} orders/s`;
-  return String(value);
 }
 
 function fixed(value: number): string {

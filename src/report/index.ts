@@ -16,3 +16,6 @@ export {
 } from './run-directory.js';
 export { loadReport, readLoadReport, writeLoadReport } from './load-report.js';
 export { LoadReportSchema, type LoadReport } from './load-schema.js';
+export { chaosJunitXml, loadJunitXml } from './junit.js';
+export { chaosMarkdown, loadMarkdown } from './markdown.js';
+export { slaFigure } from './figures.js';
