@@ -9,7 +9,7 @@ import {
   type ScenarioResult,
   type SuiteMode,
 } from '../chaos/index.js';
-import { writeChaosRun } from '../report/index.js';
+import { writeChaosRun, writeChaosViews } from '../report/index.js';
 import { ChaosProgress, verdictOf } from './chaos-progress.js';
 import { collect, commaList, integerIn } from './parsers.js';
 import { databaseUrlFromEnv, interruptOn, writableDirectory } from './run-support.js';
@@ -125,7 +125,8 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
       },
       suite.results,
     );
-    process.stdout.write(`reports: ${runDir}\nseed: ${seed}\n`);
+    await writeChaosViews(runDir);
+    process.stdout.write(`reports: ${runDir} (open report.html)\nseed: ${seed}\n`);
     if (suite.aborted) throw new RunInterrupted('interrupted');
     if (suite.results.some((result) => !result.passed)) throw new RunFailed('a scenario failed');
   } finally {

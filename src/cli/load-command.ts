@@ -10,7 +10,7 @@ import {
   runLoad,
   type LoadConfig,
 } from '../load/index.js';
-import { loadReport, writeLoadReport } from '../report/index.js';
+import { loadReport, writeLoadReport, writeLoadViews } from '../report/index.js';
 import { loadResultText, LoadProgressPrinter } from './load-progress.js';
 import { integerIn, numberIn } from './parsers.js';
 import { databaseUrlFromEnv, interruptOn, writableDirectory } from './run-support.js';
@@ -167,6 +167,7 @@ async function runLoadCommand(flags: LoadFlags): Promise<void> {
       throw new RunFailed(messageOf(error));
     });
     await writeLoadReport(output, loadReport(result));
+    await writeLoadViews(output);
     process.stdout.write(loadResultText(result, output));
     if (result.status === 'aborted') throw new RunInterrupted('interrupted');
     if (!result.passed) throw new RunFailed('an SLA failed');

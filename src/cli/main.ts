@@ -4,7 +4,9 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { chaosCommand } from './chaos-command.js';
 import { exchangeCommand } from './exchange-command.js';
 import { loadCommand } from './load-command.js';
+import { notifyCommand } from './notify-command.js';
 import { proxyCommand } from './proxy-command.js';
+import { reportCommand } from './report-command.js';
 import { upCommand } from './up-command.js';
 import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
 
@@ -22,7 +24,9 @@ function program(): Command {
     .addCommand(proxyCommand().exitOverride())
     .addCommand(upCommand().exitOverride())
     .addCommand(chaosCommand().exitOverride())
-    .addCommand(loadCommand().exitOverride());
+    .addCommand(loadCommand().exitOverride())
+    .addCommand(reportCommand().exitOverride())
+    .addCommand(notifyCommand().exitOverride());
 }
 
 function packageVersion(): string {

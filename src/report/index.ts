@@ -19,3 +19,4 @@ export { LoadReportSchema, type LoadReport } from './load-schema.js';
 export { chaosJunitXml, loadJunitXml } from './junit.js';
 export { chaosMarkdown, loadMarkdown } from './markdown.js';
 export { slaFigure } from './figures.js';
+export { VIEW_FILES, writeChaosViews, writeLoadViews } from './views.js';

@@ -5,12 +5,17 @@ import { ReportFileError } from './chaos-schema.js';
 
 /** 2-space JSON and a trailing newline, via a temp file in the same directory and a rename. */
 export async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
+  await writeTextAtomically(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Text via a temp file in the same directory and a rename: a reader never sees half a file. */
+export async function writeTextAtomically(path: string, text: string): Promise<void> {
   // A leading dot and a .tmp ending keep a leftover out of readChaosRun's *_report.json.
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(JSON.stringify(value, null, 2) + '\n', 'utf8');
+      await handle.writeFile(text, 'utf8');
       // Flushed before the rename, so that a crash cannot leave the final name on an empty file.
       await handle.sync();
     } finally {

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { ChaosSummarySchema, ScenarioReportSchema } from '../chaos-schema.js';
+import type { ChaosSummary, ScenarioReport } from '../report-types.js';
+import { timelineMarks } from './chaos-charts.js';
+import type { ChartSpec } from './chart-spec.js';
+import { escapeHtml, jsonForScript } from './escape.js';
+import { chaosRunHtml } from './index.js';
+
+// The pages in a browser: tests/e2e/report-browser.test.ts. Here: what can be read off the text.
+
+const T0 = Date.UTC(2024, 0, 2, 3, 4, 5);
+const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
+const latency = { count: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+
+function report(overrides: Partial<ScenarioReport> = {}): ScenarioReport {
+  return ScenarioReportSchema.parse({
+    scenario: {
+      name: 'network_partition',
+      description: 'Exchange link black-holed.',
+      duration_seconds: 5,
+      expected_failure_rate: 100,
+      sla_recovery_time_seconds: 30,
+    },
+    execution: {
+      start_time: iso(0),
+      end_time: iso(15_000),
+      recovery_time_seconds: 1.5,
+      failure_injected: true,
+      recovery_detected: true,
+    },
+    metrics: {
+      orders_before_chaos: 30,
+      orders_during_chaos: 2,
+      orders_after_chaos: 20,
+      failures_before_chaos: 0,
+      failures_during_chaos: 9,
+      failures_after_chaos: 0,
+      chaos_failure_rate: 97.5,
+      recovery_successful: true,
+    },
+    validation: {
+      recovery_detected: true,
+      recovery_time_seconds: 1.5,
+      sla_met: true,
+      failure_rate_acceptable: true,
+      watchdog_alerts_fired: true,
+      recovery_events_logged: true,
+    },
+    watchdog: { alerts_count: 1, recovery_events_count: 1 },
+    timestamp: iso(15_000),
+    status: 'completed',
+    error: null,
+    passed: true,
+    checks: [],
+    failed_checks: [],
+    seed: 1,
+    iteration: 1,
+    expected_failure_band: { min: 90, max: 100 },
+    target: 'exchange',
+    target_traffic: { requests: 40, failures: 39 },
+    phases: {
+      baseline: { start_time: iso(2), end_time: iso(3_002) },
+      chaos: { start_time: iso(3_002), end_time: iso(8_002) },
+      recovery: { start_time: iso(8_002), end_time: iso(13_002) },
+    },
+    latency_ms: { baseline: latency, chaos: latency, recovery: latency },
+    orders_refused: { before_chaos: 0, during_chaos: 0, after_chaos: 0 },
+    diagnosis: {
+      injected_failure_type: 'chaos_network_partition',
+      diagnosed_failure_type: 'chaos_network_partition',
+      correct: true,
+      first_alert_ms: 1_200,
+      actions: [],
+    },
+    invariants: null,
+    timeline: Array.from({ length: 13 }, (_, second) => ({
+      second,
+      phase: 'baseline',
+      orders: 10,
+      failures: 0,
+      refused: 0,
+      p95_ms: 20,
+      target_requests: 10,
+      target_failures: 0,
+    })),
+    ...overrides,
+  });
+}
+
+function summary(reports: ScenarioReport[], extra: ChaosSummary['scenarios'] = []): ChaosSummary {
+  return ChaosSummarySchema.parse({
+    test_run: {
+      timestamp: iso(20_000),
+      duration_seconds: 20,
+      mode: 'sequential',
+      parallel: false,
+      total_scenarios: reports.length + extra.length,
+      scenarios_run: [...reports.map((r) => r.scenario.name), ...extra.map((row) => row.name)],
+    },
+    results: {
+      passed_scenarios: reports.length,
+      failed_scenarios: extra.length,
+      pass_rate_percent: 50,
+      average_recovery_time_seconds: 1.5,
+    },
+    seed: 1,
+    soak_duration_seconds: null,
+    aborted: false,
+    scenarios: [
+      ...reports.map((r) => ({
+        name: r.scenario.name,
+        iteration: r.iteration,
+        passed: r.passed,
+        status: r.status,
+        failed_checks: r.failed_checks,
+        recovery_time_seconds: r.execution.recovery_time_seconds,
+        chaos_failure_rate: r.metrics.chaos_failure_rate,
+        report_file: `${r.scenario.name}_report.json`,
+      })),
+      ...extra,
+    ],
+  });
+}
+
+function chartsOf(html: string): ChartSpec[] {
+  const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1];
+  return (JSON.parse(json ?? 'null') as { charts: ChartSpec[] }).charts;
+}
+
+describe('escaping', () => {
+  it('escapes the five HTML specials', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
+  });
+
+  it('writes JSON no string can break out of, and that reads back the same', () => {
+    const value = { text: '</script><script>alert(1)</script>\u2028<!--' };
+    const json = jsonForScript(value);
+    expect(json).not.toContain('<');
+    expect(json).not.toContain('\u2028');
+    expect(JSON.parse(json)).toEqual(value);
+  });
+});
+
+describe('chaosRunHtml', () => {
+  it('maps phases and markers onto the timeline, in seconds since the scenario started', () => {
+    expect(timelineMarks(report())).toEqual({
+      chaos: { from: 3.002, to: 8.002 },
+      firstAlert: 3.002 + 1.2,
+      recovered: 8.002 + 1.5,
+    });
+    const [orders, failures] = chartsOf(chaosRunHtml(summary([report()]), [report()]));
+    expect(orders?.x.slice(0, 3)).toEqual([0.5, 1.5, 2.5]);
+    expect(orders?.bands).toEqual([{ from: 3.002, to: 8.002, color: expect.any(String) }]);
+    expect(orders?.markers.map((m) => [m.label, m.at])).toEqual([
+      ['first alert', 4.202],
+      ['recovered', 9.502],
+    ]);
+    expect(failures?.sync).toBe(orders?.sync);
+  });
+
+  it('is self-contained: inlined script and style, no URL to fetch, a policy forbidding fetches', () => {
+    const html = chaosRunHtml(summary([report()]), [report()]);
+    expect(html).not.toMatch(/<script[^>]*\ssrc=|<link[^>]*stylesheet|<img|@import|url\(/i);
+    expect(html).toContain(`content="default-src 'none';`);
+    expect(html).toContain('<meta name="viewport"');
+  });
+
+  it('escapes what the reports say', () => {
+    const hostile = report({
+      scenario: { ...report().scenario, description: '<script>alert(1)</script>' },
+      error: '<b>boom</b>',
+      status: 'error',
+    });
+    const html = chaosRunHtml(summary([hostile]), [hostile]);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;b&gt;boom&lt;/b&gt;');
+    expect(html).not.toContain('<b>boom');
+  });
+
+  it('draws no chart for a run cut short, and keeps a summary row whose report is missing', () => {
+    const cut = report({
+      status: 'aborted',
+      timeline: [],
+      phases: { baseline: { start_time: iso(2), end_time: null } },
+    });
+    const missing = {
+      name: 'database_outage',
+      iteration: 1,
+      passed: false,
+      status: 'error' as const,
+      failed_checks: ['recovery_detected'],
+      recovery_time_seconds: null,
+      chaos_failure_rate: null,
+      report_file: 'database_outage_report.json',
+    };
+    const html = chaosRunHtml(summary([cut], [missing]), [cut]);
+    expect(chartsOf(html)).toEqual([]);
+    expect(html).toContain('No timeline was recorded.');
+    expect(html).toMatch(/<td>database_outage<\/td><td><span class="badge fail">ERROR<\/span>/);
+    expect(html).toContain('<span class="badge warn">ABORTED</span>');
+  });
+});

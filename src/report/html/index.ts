@@ -1,0 +1,2 @@
+export { chaosRunHtml } from './chaos-page.js';
+export { loadRunHtml } from './load-page.js';
