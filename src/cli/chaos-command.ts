@@ -125,8 +125,8 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
       },
       suite.results,
     );
-    await writeChaosViews(runDir);
-    process.stdout.write(`reports: ${runDir} (open report.html)\nseed: ${seed}\n`);
+    const [html] = await writeChaosViews(runDir);
+    process.stdout.write(`reports: ${runDir}\nhtml: ${html}\nseed: ${seed}\n`);
     if (suite.aborted) throw new RunInterrupted('interrupted');
     if (suite.results.some((result) => !result.passed)) throw new RunFailed('a scenario failed');
   } finally {

@@ -57,6 +57,11 @@ describe('n1v1 chaos', () => {
     expect(summary.test_run.scenarios_run).toEqual(['blip']);
     expect(reports[0]!.scenario.name).toBe('blip');
     expect(reports[0]!.validation.watchdog_alerts_fired).toBe(true);
+    // The views people and CI read, made from the JSON just written.
+    expect(stdout).toContain(`html: ${join(runDir!, 'report.html')}`);
+    expect(await readFile(join(runDir!, 'report.html'), 'utf8')).toContain('blip');
+    expect(await readFile(join(runDir!, 'junit.xml'), 'utf8')).toContain('name="blip"');
+    expect(await readFile(join(runDir!, 'summary.md'), 'utf8')).toContain('blip');
     const logs = await readdir(join(scratch(), 'logs-ok'));
     expect(logs.some((name) => name.endsWith('.log'))).toBe(true);
     const events = parseChaosLog(await readFile(join(scratch(), 'logs-ok', logs[0]!), 'utf8'));
