@@ -47,9 +47,11 @@ describe('loadConfig', () => {
       strategies: 10,
       ordersPerBurst: 20,
       bursts: 3,
-      durationS: 3,
+      // Bursts are never cut short: a slow machine still sends all 600 orders.
+      durationS: LOAD_DEFAULTS.durationS,
       quick: true,
     });
+    expect(loadConfig({ quick: true, rate: 50 }).durationS).toBe(3);
     // SLAs are unchanged by --quick.
     expect(config.targetLatencyMs).toBe(LOAD_DEFAULTS.targetLatencyMs);
     expect(config.targetFailureRate).toBe(LOAD_DEFAULTS.targetFailureRate);

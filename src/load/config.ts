@@ -62,8 +62,9 @@ export const QUICK_LOAD: Readonly<Partial<LoadConfig>> = Object.freeze({
   strategies: 10,
   ordersPerBurst: 20,
   bursts: 3,
-  durationS: 3,
 });
+/** --quick with --rate: seconds at the full rate. (Bursts are not cut short by a quick duration.) */
+const QUICK_RATE_SECONDS = 3;
 
 export type LoadModel = 'closed' | 'open';
 
@@ -85,6 +86,7 @@ export function loadConfig(given: Partial<LoadConfig>): LoadConfig {
   const config: LoadConfig = {
     ...LOAD_DEFAULTS,
     ...(given.quick ? QUICK_LOAD : {}),
+    ...(given.quick && given.rate !== undefined ? { durationS: QUICK_RATE_SECONDS } : {}),
     ...defined,
     rate: given.rate,
   };
