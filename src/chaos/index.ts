@@ -9,6 +9,8 @@ export type {
   ScenarioResult,
   ScenarioTarget,
   TimelinePoint,
+  WatchdogEvent,
+  WatchdogEventKind,
   WatchdogOutcome,
 } from './model.js';
 export { BUILT_IN_SCENARIOS, builtInScenario, quickScenario } from './builtins.js';

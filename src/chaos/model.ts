@@ -105,7 +105,25 @@ export interface WatchdogOutcome {
   diagnosisCorrect: boolean | null;
   /** From fault onset to the first alert, ms. */
   firstAlertMs: number | null;
+  /**
+   * When the watchdog acted, in time order: the faulted component's alerts
+   * and recoveries, and every recovery action started. At most
+   * WATCHDOG_EVENT_LIMIT (the first ones), so a flapping watchdog cannot
+   * bloat the report.
+   */
+  events: WatchdogEvent[];
 }
+
+/** One thing the watchdog did, at `at` (ms since the epoch). */
+export interface WatchdogEvent {
+  at: number;
+  /** alert_raised, recovery_action_started, component_recovered. */
+  kind: WatchdogEventKind;
+  /** The alert's or recovery's failure type, or the action's name. */
+  name: string;
+}
+
+export type WatchdogEventKind = 'alert' | 'action' | 'recovered';
 
 export type RunStatus = 'completed' | 'aborted' | 'error';
 

@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { parseChaosLog, type ChaosEvent } from '../watchdog/index.js';
-import type { Scenario, WatchdogOutcome } from './model.js';
+import type { Scenario, WatchdogEvent, WatchdogEventKind, WatchdogOutcome } from './model.js';
+
+/** The most watchdog events one outcome keeps: a flapping watchdog must not bloat the report. */
+export const WATCHDOG_EVENT_LIMIT = 50;
 
 /**
  * What the watchdog did about one scenario, read back from its CHAOS_EVENT
  * log, the record an operator would grep: alerts raised, recovery events,
- * the actions it ran, and whether its own diagnosis named the injected
- * failure. Only events tagged with the scenario and at or after `since`
+ * the actions it ran, when it did each, and whether its own diagnosis named
+ * the injected failure. Only events tagged with the scenario and at or after `since`
  * count, so one engine's log can hold several experiments.
  */
 export async function readWatchdogOutcome(
@@ -47,11 +50,7 @@ export function watchdogOutcome(
   return {
     alerts: alerts.length,
     recoveryEvents: ofTarget('component_recovered').length,
-    actions: [
-      ...new Set(
-        ofType('recovery_action_started').map((event) => String(event.metadata['action'])),
-      ),
-    ],
+    actions: [...new Set(ofType('recovery_action_started').map(actionName))],
     diagnosedFailureType,
     diagnosisCorrect:
       diagnosedFailureType === null ? null : diagnosedFailureType === scenario.failureType,
@@ -59,7 +58,34 @@ export function watchdogOutcome(
       firstAlertAt === undefined || onsetAt === undefined
         ? null
         : Math.max(0, firstAlertAt - onsetAt),
+    events: events
+      .flatMap((event) => watchdogEvent(event, scenario) ?? [])
+      // Stable: events stamped in the same millisecond keep the log's order.
+      .sort((a, b) => a.at - b.at)
+      .slice(0, WATCHDOG_EVENT_LIMIT),
   };
+}
+
+function actionName(event: ChaosEvent): string {
+  return String(event.metadata['action']);
+}
+
+/** The faulted component's alert or recovery, or any recovery action started, with its time. */
+function watchdogEvent(event: ChaosEvent, scenario: Scenario): WatchdogEvent | undefined {
+  const at = Date.parse(event.timestamp);
+  if (!Number.isFinite(at)) return undefined;
+  const timed = (kind: WatchdogEventKind, name: string): WatchdogEvent => ({ at, kind, name });
+  const onTarget = event.component_id === scenario.target;
+  switch (event.event_type) {
+    case 'alert_raised':
+      return onTarget ? timed('alert', event.failure_type) : undefined;
+    case 'recovery_action_started':
+      return timed('action', actionName(event));
+    case 'component_recovered':
+      return onTarget ? timed('recovered', event.failure_type) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** The log's events, line by line: a line being written as it is read is skipped, not fatal. */

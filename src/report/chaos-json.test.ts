@@ -64,6 +64,11 @@ function passing(overrides: Partial<ScenarioResult> = {}): ScenarioResult {
       diagnosedFailureType: 'chaos_network_partition',
       diagnosisCorrect: true,
       firstAlertMs: 1200,
+      events: [
+        { at: T0 + 11_200, kind: 'alert', name: 'chaos_network_partition' },
+        { at: T0 + 11_450, kind: 'action', name: 'reconnect' },
+        { at: T0 + 95_260, kind: 'recovered', name: 'chaos_network_partition' },
+      ],
     },
     invariants: {
       lost: 0,
@@ -297,6 +302,11 @@ describe('scenarioReport', () => {
         correct: true,
         first_alert_ms: 1200,
         actions: ['reconnect'],
+        events: [
+          { time: '2023-12-01T02:00:11.200Z', kind: 'alert', name: 'chaos_network_partition' },
+          { time: '2023-12-01T02:00:11.450Z', kind: 'action', name: 'reconnect' },
+          { time: '2023-12-01T02:01:35.260Z', kind: 'recovered', name: 'chaos_network_partition' },
+        ],
       },
       invariants: { exchange_orders: 298, journal_orders: 298, ok: true },
     });
@@ -336,6 +346,30 @@ describe('ScenarioReportSchema', () => {
       expect(ScenarioReportSchema.parse(report)).toEqual(report);
     }
     expect(() => parse({ ...scenarioReport(passing()), future_section: {} })).not.toThrow();
+  });
+
+  it("round-trips the watchdog's timed events, refuses a bad kind or a local time, and reads older reports without them", () => {
+    const report = scenarioReport(passing());
+    const parsed = parse(report);
+    expect(parsed.diagnosis.events).toEqual(report.diagnosis.events);
+    expect(parsed.diagnosis.events.map((event) => Date.parse(event.time))).toEqual(
+      passing().watchdog.events.map((event) => event.at),
+    );
+    const withEvent = (event: object) => ({
+      ...report,
+      diagnosis: { ...report.diagnosis, events: [event] },
+    });
+    const event = { time: '2023-12-01T02:00:11.200Z', kind: 'alert', name: 'x' };
+    expect(() => parse(withEvent({ ...event, kind: 'page' }))).toThrow(
+      /diagnosis\.events\.0\.kind/,
+    );
+    expect(() => parse(withEvent({ ...event, time: '2023-12-01T03:00:11.200+01:00' }))).toThrow(
+      /diagnosis\.events\.0\.time/,
+    );
+    // An older report, written before events were recorded, still reads: with none.
+    expect(
+      parse({ ...report, diagnosis: without(report.diagnosis, 'events') }).diagnosis.events,
+    ).toEqual([]);
   });
 
   it('rejects a missing SPEC key and names it', () => {

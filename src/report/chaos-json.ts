@@ -113,6 +113,7 @@ export function scenarioReport(result: ScenarioResult): ScenarioReport {
       correct: watchdog.diagnosisCorrect,
       first_alert_ms: watchdog.firstAlertMs,
       actions: [...watchdog.actions],
+      events: watchdog.events.map(({ at, kind, name }) => ({ time: iso(at), kind, name })),
     },
     invariants: invariants === undefined ? null : invariantsSection(invariants),
     timeline: result.timeline.map((point) => ({

@@ -91,6 +91,16 @@ export const ScenarioReportSchema = z.looseObject({
     correct: z.boolean().nullable(),
     first_alert_ms: seconds.nullable(),
     actions: z.array(z.string()),
+    // Reports written before events were recorded read as having none.
+    events: z
+      .array(
+        z.object({
+          time: utcTime,
+          kind: z.enum(['alert', 'action', 'recovered']),
+          name: z.string(),
+        }),
+      )
+      .default([]),
   }),
   invariants: invariants.nullable(),
   timeline: z.array(timelinePoint),

@@ -167,6 +167,7 @@ function passing(overrides: Partial<ScenarioReport> = {}): ScenarioReport {
       correct: true,
       first_alert_ms: 1200,
       actions: ['reconnect'],
+      events: [],
     },
     invariants: {
       lost: 0,

@@ -68,6 +68,7 @@ function passing(overrides: Partial<ScenarioReport> = {}): ScenarioReport {
       correct: true,
       first_alert_ms: 1200,
       actions: [],
+      events: [],
     },
     invariants: {
       lost: 0,

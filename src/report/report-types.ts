@@ -1,4 +1,4 @@
-import type { PhaseName, RunStatus, ScenarioTarget } from '../chaos/index.js';
+import type { PhaseName, RunStatus, ScenarioTarget, WatchdogEventKind } from '../chaos/index.js';
 import type { LatencyPercentiles } from '../common/index.js';
 import type { InvariantViolation } from '../stack/index.js';
 
@@ -80,6 +80,8 @@ export interface ScenarioReport {
     correct: boolean | null;
     first_alert_ms: number | null;
     actions: string[];
+    /** The watchdog's alerts, recovery actions and recoveries, in time order (at most 50). */
+    events: { time: string; kind: WatchdogEventKind; name: string }[];
   };
   /** Null when the invariants were not checked (the run was aborted or broke first). */
   invariants: {

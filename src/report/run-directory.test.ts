@@ -56,6 +56,7 @@ function result(name: string, iteration = 1, passed = true): ScenarioResult {
       diagnosedFailureType: null,
       diagnosisCorrect: null,
       firstAlertMs: null,
+      events: [],
     },
     invariants: undefined,
     timeline: [],

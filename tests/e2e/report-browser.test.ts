@@ -168,6 +168,7 @@ function simulatedRun(scenario: Scenario, shape: RunShape): ScenarioResult {
       diagnosedFailureType: shape.diagnosed,
       diagnosisCorrect: shape.diagnosed === null ? null : shape.diagnosed === scenario.failureType,
       firstAlertMs: 1_350,
+      events: watchdogEvents(scenario.failureType, phases, shape.recoveryS),
     },
     invariants: {
       lost: 0,
@@ -183,6 +184,25 @@ function simulatedRun(scenario: Scenario, shape: RunShape): ScenarioResult {
     checks,
     passed: failed.size === 0,
   };
+}
+
+/** Two alerts and two actions close together after the fault, then the recovery if there was one. */
+function watchdogEvents(
+  failureType: string,
+  phases: ScenarioResult['phases'],
+  recoveryS: number | null,
+): ScenarioResult['watchdog']['events'] {
+  const onset = phases.chaos?.startedAt ?? 0;
+  const healed = phases.recovery?.startedAt ?? 0;
+  return [
+    { at: onset + 1_350, kind: 'alert', name: failureType },
+    { at: onset + 1_400, kind: 'action', name: 'reset_circuit_breaker' },
+    { at: onset + 1_650, kind: 'action', name: 'reconcile' },
+    { at: onset + 1_900, kind: 'alert', name: failureType },
+    ...(recoveryS === null
+      ? []
+      : [{ at: healed + recoveryS * 1000, kind: 'recovered' as const, name: failureType }]),
+  ];
 }
 
 function scenario(name: string, description?: string): Scenario {
@@ -453,6 +473,8 @@ describe.skipIf(SKIP)('HTML reports in Chromium', () => {
 
   it('draws every chart of the chaos page, with no errors and no network', async () => {
     const page = await expectCleanAndDrawn(chaosFile, 2 * reports.length);
+    // Actions are thin unlabelled lines on the canvas: the chart key names them, with their times.
+    expect(await page.textContent('.key')).toMatch(/action reconcile at [\d.]+ s/);
     await page.close();
   }, 60_000);
 

@@ -53,6 +53,7 @@ export function result(
       diagnosedFailureType: null,
       diagnosisCorrect: null,
       firstAlertMs: null,
+      events: [],
     },
     invariants: undefined,
     timeline: [],

@@ -1,5 +1,13 @@
 import type { ScenarioReport } from '../report-types.js';
-import { COLORS, latencyMs, percent, percentOf, perSecond, type ChartSpec } from './chart-spec.js';
+import {
+  COLORS,
+  latencyMs,
+  percent,
+  percentOf,
+  perSecond,
+  type ChartMarker,
+  type ChartSpec,
+} from './chart-spec.js';
 import { escapeHtml } from './escape.js';
 import { num } from './markup.js';
 
@@ -7,15 +15,24 @@ import { num } from './markup.js';
  * Where a scenario's events sit on its timeline, in seconds since the
  * scenario started. The timeline starts with the scenario
  * (`execution.start_time`): point `second: n` counts what ended in
- * [n, n + 1) s and is plotted at n + 0.5. The phases' ISO times map onto
- * the same axis.
+ * [n, n + 1) s and is plotted at n + 0.5. The phases' and the watchdog
+ * events' ISO times map onto the same axis.
  */
 export interface TimelineMarks {
   chaos: { from: number; to: number } | null;
-  /** Chaos start + first_alert_ms (the watchdog times its alert from fault onset). */
-  firstAlert: number | null;
-  /** Recovery phase start (faults removed) + recovery_time_seconds. */
-  recovered: number | null;
+  /**
+   * Whether the watchdog marks below come from its logged events. When it
+   * logged none: the first alert is chaos start + first_alert_ms (timed
+   * from fault onset, so late when the fault started late) and the
+   * recovery is recovery phase start + recovery_time_seconds.
+   */
+  exact: boolean;
+  /** The faulted component's alerts. */
+  alerts: number[];
+  /** The recovery actions started, in time order. */
+  actions: { at: number; name: string }[];
+  /** The faulted component's recoveries. */
+  recovered: number[];
 }
 
 export function timelineMarks(report: ScenarioReport): TimelineMarks {
@@ -23,19 +40,55 @@ export function timelineMarks(report: ScenarioReport): TimelineMarks {
   const at = (iso: string) => (Date.parse(iso) - origin) / 1000;
   const { chaos, recovery } = report.phases;
   const chaosFrom = chaos === undefined ? null : at(chaos.start_time);
+  const chaosWindow =
+    chaos === undefined || chaosFrom === null
+      ? null
+      : { from: chaosFrom, to: at(chaos.end_time ?? report.execution.end_time) };
+  const { events } = report.diagnosis;
+  if (events.length > 0) {
+    const times = (kind: (typeof events)[number]['kind']) =>
+      events.filter((event) => event.kind === kind).map((event) => at(event.time));
+    return {
+      chaos: chaosWindow,
+      exact: true,
+      alerts: times('alert'),
+      actions: events
+        .filter((event) => event.kind === 'action')
+        .map((event) => ({ at: at(event.time), name: event.name })),
+      recovered: times('recovered'),
+    };
+  }
   const recoveryTime = report.execution.recovery_time_seconds;
   const alertMs = report.diagnosis.first_alert_ms;
   return {
-    chaos:
-      chaos === undefined || chaosFrom === null
-        ? null
-        : { from: chaosFrom, to: at(chaos.end_time ?? report.execution.end_time) },
-    firstAlert: chaosFrom === null || alertMs === null ? null : chaosFrom + alertMs / 1000,
+    chaos: chaosWindow,
+    exact: false,
+    alerts: chaosFrom === null || alertMs === null ? [] : [chaosFrom + alertMs / 1000],
+    actions: [],
     recovered:
       recovery === undefined || recoveryTime === null
-        ? null
-        : at(recovery.start_time) + recoveryTime,
+        ? []
+        : [at(recovery.start_time) + recoveryTime],
   };
+}
+
+/** The chart markers of the marks: alerts and recoveries labelled, actions thin and unlabelled. */
+export function timelineMarkers(marks: TimelineMarks): ChartMarker[] {
+  return [
+    ...marks.alerts.map((at) => ({ at, label: 'alert', color: COLORS.alert, minor: false })),
+    ...marks.actions.map(({ at, name }) => ({
+      at,
+      label: name,
+      color: COLORS.action,
+      minor: true,
+    })),
+    ...marks.recovered.map((at) => ({
+      at,
+      label: 'recovered',
+      color: COLORS.recovery,
+      minor: false,
+    })),
+  ].sort((a, b) => a.at - b.at);
 }
 
 /** The two synced charts of one scenario (orders and latency; failure rates), and their key. */
@@ -48,20 +101,14 @@ export function scenarioCharts(
     return { specs: [], html: '<p class="muted">No timeline was recorded.</p>' };
   const marks = timelineMarks(report);
   const x = timeline.map((point) => point.second + 0.5);
-  const ends = [timeline.length, marks.chaos?.to ?? 0, marks.firstAlert ?? 0, marks.recovered ?? 0];
+  const markers = timelineMarkers(marks);
+  const ends = [timeline.length, marks.chaos?.to ?? 0, ...markers.map((marker) => marker.at)];
   const common = {
     x,
     xRange: [0, Math.ceil(Math.max(...ends))] as [number, number],
     xLabel: 's since start',
     bands: marks.chaos === null ? [] : [{ ...marks.chaos, color: COLORS.chaos }],
-    markers: [
-      ...(marks.firstAlert === null
-        ? []
-        : [{ at: marks.firstAlert, label: 'first alert', color: COLORS.alert }]),
-      ...(marks.recovered === null
-        ? []
-        : [{ at: marks.recovered, label: 'recovered', color: COLORS.recovery }]),
-    ],
+    markers,
     thresholds: [],
     sync: id,
   };
@@ -119,23 +166,44 @@ export function scenarioCharts(
   };
 }
 
+/** Times listed in the key before the rest are only counted. */
+const KEY_TIMES = 6;
+
+/** `4.2, 9.1 s`, the first KEY_TIMES of them, then how many more. */
+function timesText(times: readonly number[]): string {
+  const shown = times.slice(0, KEY_TIMES).map((time) => num(time));
+  const more = times.length - shown.length;
+  return `${shown.join(', ')} s${more > 0 ? ` and ${more} more` : ''}`;
+}
+
 /** The chart key for what is drawn on the canvas rather than listed in uPlot's legend. */
 function chartKey(marks: TimelineMarks): string {
   const items: string[] = [];
+  const rule = (color: string, text: string, minor = false) =>
+    `<span><span class="rule${minor ? ' minor' : ''}" style="color:${color}"></span>${escapeHtml(text)}</span>`;
   if (marks.chaos !== null) {
     const { from, to } = marks.chaos;
     items.push(
       `<span><span class="swatch" style="background:${COLORS.chaos};outline:1px solid ${COLORS.failed}"></span>chaos window ${num(from)}–${num(to)} s</span>`,
     );
   }
-  if (marks.firstAlert !== null)
-    items.push(
-      `<span><span class="rule" style="color:${COLORS.alert}"></span>first alert at ${num(marks.firstAlert)} s</span>`,
-    );
-  if (marks.recovered !== null)
-    items.push(
-      `<span><span class="rule" style="color:${COLORS.recovery}"></span>recovered at ${num(marks.recovered)} s</span>`,
-    );
+  if (marks.alerts.length > 0) {
+    const text = marks.exact
+      ? `${marks.alerts.length === 1 ? 'alert' : `${marks.alerts.length} alerts`} at ${timesText(marks.alerts)}`
+      : `first alert at ${timesText(marks.alerts)} (timed from fault onset)`;
+    items.push(rule(COLORS.alert, text));
+  }
+  // Actions are unlabelled on the canvas: the key names them, by name in order of first start.
+  const byName = new Map<string, number[]>();
+  for (const { at, name } of marks.actions) byName.set(name, [...(byName.get(name) ?? []), at]);
+  for (const [name, times] of byName)
+    items.push(rule(COLORS.action, `action ${name} at ${timesText(times)}`, true));
+  if (marks.recovered.length > 0) {
+    const text = marks.exact
+      ? `recovered (watchdog) at ${timesText(marks.recovered)}`
+      : `recovered at ${timesText(marks.recovered)}`;
+    items.push(rule(COLORS.recovery, text));
+  }
   if (items.length === 0) return '';
   return `<div class="key">${items.join('')}</div>`;
 }

@@ -20,8 +20,8 @@ const SUMMARY_HEAD = [
 /**
  * A chaos run as one self-contained HTML page: the run's summary, a table
  * of its scenarios, then a section per scenario report with its timeline
- * charts (chaos window shaded, first alert and recovery marked), the
- * watchdog's diagnosis beside the injected failure, and the failed checks.
+ * charts (chaos window shaded; the watchdog's alerts, recovery actions
+ * and recoveries marked at their logged times), the watchdog's diagnosis beside the injected failure, and the failed checks.
  * `reports` as readChaosRun() returns them; a summary row without its
  * report still gets a table row, from the summary's own figures.
  */

@@ -25,21 +25,22 @@ export const CHART_SCRIPT = String.raw`(function () {
     var el = document.getElementById(spec.id);
     if (!el) return;
     var width = Math.max(200, el.clientWidth);
+    var rows = labelRows(spec.markers);
     var opts = {
       width: width,
       height: heightFor(width),
       cursor: spec.sync ? { sync: { key: spec.sync } } : {},
       // Live values need a hover; a narrow (touch) screen gets the compact legend.
       legend: { live: width >= 600 },
-      // Room above the plot for the markers' labels, one row each.
-      padding: [spec.markers.length > 0 ? 6 + 14 * spec.markers.length : 12, null, null, null],
+      // Room above the plot for the markers' labels, one row per distinct label.
+      padding: [rows.length > 0 ? 6 + 14 * rows.length : 12, null, null, null],
       scales: scales(spec),
       series: [{ label: spec.xLabel, value: function (u, v) { return fmt(v, 1) + ' s'; } }]
         .concat(spec.series.map(series)),
       axes: [{ label: spec.xLabel, labelSize: 18, size: 34 }].concat(axes(spec)),
       hooks: {
         drawClear: [function (u) { shade(u, spec); }],
-        draw: [function (u) { mark(u, spec); }],
+        draw: [function (u) { mark(u, spec, rows); }],
       },
     };
     var values = [spec.x].concat(spec.series.map(function (s) { return s.values; }));
@@ -118,7 +119,16 @@ export const CHART_SCRIPT = String.raw`(function () {
     });
   }
 
-  function mark(u, spec) {
+  // The distinct labels of the labelled markers, in first-seen order: one row above the plot each.
+  function labelRows(markers) {
+    var rows = [];
+    markers.forEach(function (m) {
+      if (!m.minor && rows.indexOf(m.label) < 0) rows.push(m.label);
+    });
+    return rows;
+  }
+
+  function mark(u, spec, rows) {
     var ctx = u.ctx, box = u.bbox, px = uPlot.pxRatio;
     ctx.save();
     ctx.font = 11 * px + 'px system-ui, sans-serif';
@@ -131,13 +141,29 @@ export const CHART_SCRIPT = String.raw`(function () {
       line(ctx, t.color, box.left, y, box.left + box.width, y);
       label(ctx, t.color, t.label, box.left + box.width - 4 * px - ctx.measureText(t.label).width, y + 2 * px);
     });
-    spec.markers.forEach(function (m, i) {
+    // Minor markers first and thin, so the labelled ones draw over them.
+    ctx.lineWidth = 1 * px;
+    ctx.setLineDash([2 * px, 3 * px]);
+    spec.markers.forEach(function (m) {
+      if (!m.minor) return;
+      var x = u.valToPos(m.at, 'x', true);
+      if (x >= box.left && x <= box.left + box.width) line(ctx, m.color, x, box.top, x, box.top + box.height);
+    });
+    ctx.lineWidth = 1.5 * px;
+    ctx.setLineDash([4 * px, 3 * px]);
+    // Where each row's last label ends: a label that would overlap it is left out, its line drawn.
+    var ends = rows.map(function () { return -Infinity; });
+    spec.markers.forEach(function (m) {
+      if (m.minor) return;
       var x = u.valToPos(m.at, 'x', true);
       if (!(x >= box.left && x <= box.left + box.width)) return;
       line(ctx, m.color, x, box.top, x, box.top + box.height);
+      var row = rows.indexOf(m.label);
       var w = ctx.measureText(m.label).width;
       var tx = x + 4 * px + w > box.left + box.width ? x - 4 * px - w : x + 4 * px;
-      label(ctx, m.color, m.label, tx, box.top - (14 * (spec.markers.length - i) - 1) * px);
+      if (tx - 2 * px < ends[row]) return;
+      ends[row] = tx + w + 2 * px;
+      label(ctx, m.color, m.label, tx, box.top - (14 * (rows.length - row) - 1) * px);
     });
     ctx.restore();
   }

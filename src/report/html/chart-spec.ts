@@ -14,12 +14,25 @@ export interface ChartSpec {
   series: ChartSeries[];
   /** Shaded x spans (the chaos window). */
   bands: { from: number; to: number; color: string }[];
-  /** Vertical lines at an x (first alert, recovery). */
-  markers: { at: number; label: string; color: string }[];
+  /** Vertical lines at an x (alerts, recovery actions, recoveries). */
+  markers: ChartMarker[];
   /** Horizontal lines on a scale (an SLA threshold). */
   thresholds: { scale: string; value: number; label: string; color: string }[];
   /** Charts with the same key share a cursor. */
   sync: string | null;
+}
+
+/**
+ * A vertical line. A labelled one gets its label above the plot, one row
+ * per distinct label (a label that would overlap the one before it in its
+ * row is left out); a minor one is a thin dotted line with no label on the
+ * canvas, so markers close together stay readable; the page's key lists it.
+ */
+export interface ChartMarker {
+  at: number;
+  label: string;
+  color: string;
+  minor: boolean;
 }
 
 export interface ChartAxis {
@@ -50,6 +63,7 @@ export const COLORS = {
   latency: '#bc4c00',
   chaos: 'rgba(209, 36, 47, 0.10)',
   alert: '#9a6700',
+  action: '#6e7781',
   recovery: '#1a7f37',
   threshold: '#bc4c00',
 } as const;

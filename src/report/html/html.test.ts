@@ -71,6 +71,7 @@ function report(overrides: Partial<ScenarioReport> = {}): ScenarioReport {
       correct: true,
       first_alert_ms: 1_200,
       actions: [],
+      events: [],
     },
     invariants: null,
     timeline: Array.from({ length: 13 }, (_, second) => ({
@@ -145,19 +146,80 @@ describe('escaping', () => {
 
 describe('chaosRunHtml', () => {
   it('maps phases and markers onto the timeline, in seconds since the scenario started', () => {
+    // No watchdog events: the first alert from fault onset, the recovery from the recovery phase.
     expect(timelineMarks(report())).toEqual({
       chaos: { from: 3.002, to: 8.002 },
-      firstAlert: 3.002 + 1.2,
-      recovered: 8.002 + 1.5,
+      exact: false,
+      alerts: [3.002 + 1.2],
+      actions: [],
+      recovered: [8.002 + 1.5],
     });
-    const [orders, failures] = chartsOf(chaosRunHtml(summary([report()]), [report()]));
+    const html = chaosRunHtml(summary([report()]), [report()]);
+    const [orders, failures] = chartsOf(html);
     expect(orders?.x.slice(0, 3)).toEqual([0.5, 1.5, 2.5]);
     expect(orders?.bands).toEqual([{ from: 3.002, to: 8.002, color: expect.any(String) }]);
-    expect(orders?.markers.map((m) => [m.label, m.at])).toEqual([
-      ['first alert', 4.202],
-      ['recovered', 9.502],
+    expect(orders?.markers.map((m) => [m.label, m.at, m.minor])).toEqual([
+      ['alert', 4.202, false],
+      ['recovered', 9.502, false],
     ]);
     expect(failures?.sync).toBe(orders?.sync);
+    expect(html).toContain('first alert at 4.2 s (timed from fault onset)');
+    expect(html).toContain('recovered at 9.5 s');
+  });
+
+  it("places the watchdog's events at their own times, actions thin and named in the key", () => {
+    const events = [
+      { time: iso(4_102), kind: 'alert', name: 'chaos_network_partition' },
+      { time: iso(4_300), kind: 'action', name: 'reconcile' },
+      { time: iso(4_350), kind: 'action', name: 'reset_<b>breaker' },
+      { time: iso(5_000), kind: 'alert', name: 'chaos_network_partition' },
+      { time: iso(5_250), kind: 'action', name: 'reconcile' },
+      { time: iso(14_200), kind: 'recovered', name: 'chaos_network_partition' },
+    ] as const;
+    const timed = report({ diagnosis: { ...report().diagnosis, events: [...events] } });
+    // Exact times replace first_alert_ms (4.202 s) and the recovery phase (9.502 s).
+    expect(timelineMarks(timed)).toEqual({
+      chaos: { from: 3.002, to: 8.002 },
+      exact: true,
+      alerts: [4.102, 5],
+      actions: [
+        { at: 4.3, name: 'reconcile' },
+        { at: 4.35, name: 'reset_<b>breaker' },
+        { at: 5.25, name: 'reconcile' },
+      ],
+      recovered: [14.2],
+    });
+    const html = chaosRunHtml(summary([timed]), [timed]);
+    const [orders, failures] = chartsOf(html);
+    for (const spec of [orders, failures]) {
+      expect(spec?.markers.map((m) => [m.label, m.at, m.minor])).toEqual([
+        ['alert', 4.102, false],
+        ['reconcile', 4.3, true],
+        ['reset_<b>breaker', 4.35, true],
+        ['alert', 5, false],
+        ['reconcile', 5.25, true],
+        ['recovered', 14.2, false],
+      ]);
+      // The axis reaches past the last point (13 s) to the recovery.
+      expect(spec?.xRange).toEqual([0, 15]);
+    }
+    expect(html).toContain('2 alerts at 4.1, 5 s');
+    expect(html).toContain('action reconcile at 4.3, 5.3 s');
+    expect(html).toContain('action reset_&lt;b&gt;breaker at 4.4 s');
+    expect(html).toContain('recovered (watchdog) at 14.2 s');
+    expect(html).not.toContain('first alert');
+  });
+
+  it('lists at most a few times per key entry', () => {
+    const events = Array.from({ length: 9 }, (_, i) => ({
+      time: iso(4_000 + i * 100),
+      kind: 'alert' as const,
+      name: 'chaos_network_partition',
+    }));
+    const flapping = report({ diagnosis: { ...report().diagnosis, events } });
+    const html = chaosRunHtml(summary([flapping]), [flapping]);
+    expect(html).toContain('9 alerts at 4, 4.1, 4.2, 4.3, 4.4, 4.5 s and 3 more');
+    expect(chartsOf(html)[0]?.markers).toHaveLength(9);
   });
 
   it('is self-contained: inlined script and style, no URL to fetch, a policy forbidding fetches', () => {

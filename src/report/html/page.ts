@@ -39,6 +39,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .key { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: .85em; color: var(--muted); margin: 2px 0 8px; }
 .swatch { display: inline-block; width: 14px; height: 10px; margin-right: 4px; vertical-align: middle; border-radius: 2px; }
 .rule { display: inline-block; width: 0; height: 12px; margin: 0 6px 0 2px; border-left: 2px dashed; vertical-align: middle; }
+.rule.minor { border-left: 1px dotted; }
 .bar { height: 10px; border-radius: 2px; background: #1f6feb; min-width: 1px; }
 td.bar-cell { width: 40%; min-width: 80px; }
 ul.checks { margin: 4px 0; padding-left: 20px; }
