@@ -55,7 +55,7 @@ async function notify(path: string, flags: NotifyFlags): Promise<void> {
   process.stdout.write(`${alert.title}\n${alert.message}\n`);
   // The dispatcher brings the watchdog's retries, backoff and per-attempt timeout.
   const dispatcher = new AlertDispatcher([createNotifier({ kind: flags.kind, url: url.href })]);
-  dispatcher.dispatch({ key: `run:${alert.at}`, confidence: 1, ...alert });
+  dispatcher.dispatch({ key: `run:${alert.at}`, confidence: 1, runSummary: true, ...alert });
   // The dispatcher's backoff timers are unref'd (it must never hold a watchdog's process open);
   // this process exists to deliver, so it keeps itself alive until the retries are done.
   const keepAlive = setInterval(() => undefined, 60_000);

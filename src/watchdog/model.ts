@@ -56,6 +56,11 @@ export interface Alert {
   chaosScenario?: string;
   /** Extra facts shown with the alert (e.g. breaker state, Retry-After). */
   fields?: Record<string, string>;
+  /**
+   * A finished run's verdict rather than a detected failure: notifiers show
+   * only its own fields, not a component, failure type or confidence.
+   */
+  runSummary?: boolean;
 }
 
 /** One CHAOS_EVENT record: exactly SPEC §5's fields. */

@@ -76,6 +76,10 @@ describe('n1v1 notify', () => {
       timestamp: new Date(T0 + 80_000).toISOString(),
     });
     expect(embeds[0]!['fields']).toContainEqual({ name: 'Verdict', value: 'PASS', inline: true });
+    // A run's verdict, not a failure: no component, failure type or confidence.
+    const names = (embeds[0]!['fields'] as Array<{ name: string }>).map((field) => field.name);
+    expect(names).not.toContain('Component');
+    expect(names).not.toContain('Confidence');
   });
 
   it('posts a Slack message with text and blocks', async () => {

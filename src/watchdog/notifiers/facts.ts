@@ -36,15 +36,17 @@ export function percent(confidence: number): string {
 
 /**
  * Everything an alert says besides its title and message, in display order:
- * component, failure type, confidence, the chaos scenario when one is
- * announced, then the alert's own fields.
+ * component, failure type, confidence (not for a run summary), the chaos
+ * scenario when one is announced, then the alert's own fields.
  */
 export function alertFacts(alert: Alert): Fact[] {
-  const facts: Fact[] = [
-    { name: 'Component', value: alert.componentId },
-    { name: 'Failure type', value: alert.failureType },
-    { name: 'Confidence', value: percent(alert.confidence) },
-  ];
+  const facts: Fact[] = alert.runSummary
+    ? []
+    : [
+        { name: 'Component', value: alert.componentId },
+        { name: 'Failure type', value: alert.failureType },
+        { name: 'Confidence', value: percent(alert.confidence) },
+      ];
   if (alert.chaosScenario) facts.push({ name: 'Chaos scenario', value: alert.chaosScenario });
   for (const [name, value] of Object.entries(alert.fields ?? {})) facts.push({ name, value });
   return facts;
