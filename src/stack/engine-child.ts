@@ -7,6 +7,7 @@ import {
 } from '../engine/index.js';
 import type { ChildMessage, ParentMessage } from './engine-messages.js';
 import { identities, receiptOf, type OrderReceipt } from './receipt.js';
+import { TurnBatch } from './turn-batch.js';
 
 /**
  * The engine as a process of its own, driven over IPC by the stack. It exits
@@ -29,17 +30,10 @@ function send(message: ChildMessage): void {
   if (process.connected) process.send?.(message);
 }
 
-let receipts: Array<{ id: number; receipt: OrderReceipt }> = [];
-
 /** Receipts settled in one event-loop turn go back in one message. */
-function answer(id: number, receipt: OrderReceipt): void {
-  if (receipts.length === 0)
-    setImmediate(() => {
-      send({ type: 'receipts', receipts });
-      receipts = [];
-    });
-  receipts.push({ id, receipt });
-}
+const receipts = new TurnBatch<{ id: number; receipt: OrderReceipt }>((batch) =>
+  send({ type: 'receipts', receipts: batch }),
+);
 
 async function start(options: EngineOptions): Promise<void> {
   engine = await createEngine(options);
@@ -76,8 +70,12 @@ process.on('message', (message: ParentMessage) => {
     else engine?.watchdog.announceScenario(message.name, message.failureType);
   } else if (message.type === 'place') {
     for (const { id, intent } of message.intents) {
-      if (engine === undefined) answer(id, { kind: 'shed', ackAt: null, detail: 'not_started' });
-      else void engine.executor.place(intent).then((outcome) => answer(id, receiptOf(outcome)));
+      if (engine === undefined)
+        receipts.add({ id, receipt: { kind: 'shed', ackAt: null, detail: 'not_started' } });
+      else
+        void engine.executor
+          .place(intent)
+          .then((outcome) => receipts.add({ id, receipt: receiptOf(outcome) }));
     }
   } else if (message.type === 'close') {
     void shutdown(0);

@@ -13,6 +13,7 @@ import {
 import type { FailureType } from '../watchdog/index.js';
 import type { ChildMessage, ParentMessage, StrategyIdentity } from './engine-messages.js';
 import { ENGINE_GONE, identities, receiptOf, type OrderReceipt } from './receipt.js';
+import { TurnBatch } from './turn-batch.js';
 
 export type EngineProcess = 'in-process' | 'child';
 
@@ -131,18 +132,15 @@ async function startChildEngine(options: EngineOptions): Promise<EngineHandle> {
   };
 }
 
-/**
- * Intents to a child engine and their receipts back. Intents placed in one
- * event-loop turn go in one IPC message: at thousands of orders a second, one
- * message per order would cost the channel more than the orders cost the engine.
- */
+/** Intents to a child engine, one IPC message per event-loop turn, and their receipts back. */
 class ChildPlacer {
   private nextId = 0;
-  private outbox: Array<{ id: number; intent: OrderIntent }> = [];
+  private readonly outbox: TurnBatch<{ id: number; intent: OrderIntent }>;
   private readonly waiting = new Map<number, (receipt: OrderReceipt) => void>();
   private gone = false;
 
-  constructor(private readonly child: ChildProcess) {
+  constructor(child: ChildProcess) {
+    this.outbox = new TurnBatch((intents) => send(child, { type: 'place', intents }));
     child.on('message', (message: ChildMessage) => {
       if (message.type !== 'receipts') return;
       for (const { id, receipt } of message.receipts) {
@@ -155,8 +153,7 @@ class ChildPlacer {
   place(intent: OrderIntent): Promise<OrderReceipt> {
     if (this.gone) return Promise.resolve(ENGINE_GONE);
     const id = this.nextId++;
-    if (this.outbox.length === 0) setImmediate(() => this.flush());
-    this.outbox.push({ id, intent });
+    this.outbox.add({ id, intent });
     return new Promise((resolve) => this.waiting.set(id, resolve));
   }
 
@@ -165,12 +162,6 @@ class ChildPlacer {
     this.gone = true;
     for (const resolve of this.waiting.values()) resolve(ENGINE_GONE);
     this.waiting.clear();
-  }
-
-  private flush(): void {
-    const intents = this.outbox;
-    this.outbox = [];
-    send(this.child, { type: 'place', intents });
   }
 }
 
