@@ -102,39 +102,34 @@ export class LoadConfigError extends Error {
 /** Longest a run may plan for; the runner keeps per-second rows for this long at most. */
 const MAX_RUN_SECONDS = 24 * 3600;
 
+/** Each number's lower bound, and whether it must be whole. */
+const NUMBER_RULES: ReadonlyArray<{
+  key: keyof LoadConfig;
+  flag: string;
+  least: 'above zero' | 'zero';
+  whole: boolean;
+}> = [
+  { key: 'strategies', flag: '--strategies', least: 'above zero', whole: true },
+  { key: 'ordersPerBurst', flag: '--orders-per-burst', least: 'above zero', whole: true },
+  { key: 'bursts', flag: '--bursts', least: 'above zero', whole: true },
+  { key: 'maxConcurrentOrders', flag: '--max-concurrent-orders', least: 'above zero', whole: true },
+  { key: 'targetLatencyMs', flag: '--target-latency', least: 'above zero', whole: false },
+  { key: 'durationS', flag: '--duration', least: 'above zero', whole: false },
+  { key: 'burstIntervalS', flag: '--burst-interval', least: 'zero', whole: false },
+  { key: 'rampUpS', flag: '--ramp-up', least: 'zero', whole: false },
+  { key: 'cooldownS', flag: '--cooldown', least: 'zero', whole: false },
+  { key: 'targetThroughput', flag: '--target-throughput', least: 'zero', whole: false },
+  { key: 'seed', flag: '--seed', least: 'zero', whole: true },
+];
+
 function problemOf(config: LoadConfig): string | undefined {
-  const positive: Array<[keyof LoadConfig, string]> = [
-    ['strategies', '--strategies'],
-    ['ordersPerBurst', '--orders-per-burst'],
-    ['bursts', '--bursts'],
-    ['maxConcurrentOrders', '--max-concurrent-orders'],
-    ['targetLatencyMs', '--target-latency'],
-    ['durationS', '--duration'],
-  ];
-  for (const [key, flag] of positive) {
+  for (const { key, flag, least, whole } of NUMBER_RULES) {
     const value = config[key] as number;
-    if (!(Number.isFinite(value) && value > 0)) return `${flag} must be more than 0, got ${value}`;
+    const inRange = Number.isFinite(value) && (least === 'zero' ? value >= 0 : value > 0);
+    if (!inRange)
+      return `${flag} must be ${least === 'zero' ? '0 or more' : 'more than 0'}, got ${value}`;
+    if (whole && !Number.isInteger(value)) return `${flag} must be a whole number, got ${value}`;
   }
-  const notNegative: Array<[keyof LoadConfig, string]> = [
-    ['burstIntervalS', '--burst-interval'],
-    ['rampUpS', '--ramp-up'],
-    ['cooldownS', '--cooldown'],
-    ['targetThroughput', '--target-throughput'],
-  ];
-  for (const [key, flag] of notNegative) {
-    const value = config[key] as number;
-    if (!(Number.isFinite(value) && value >= 0)) return `${flag} must be 0 or more, got ${value}`;
-  }
-  for (const [key, flag] of [
-    ['strategies', '--strategies'],
-    ['ordersPerBurst', '--orders-per-burst'],
-    ['bursts', '--bursts'],
-    ['maxConcurrentOrders', '--max-concurrent-orders'],
-    ['seed', '--seed'],
-  ] as Array<[keyof LoadConfig, string]>) {
-    if (!Number.isInteger(config[key])) return `${flag} must be a whole number, got ${config[key]}`;
-  }
-  if (config.seed < 0) return `--seed must be 0 or more, got ${config.seed}`;
   if (!(config.targetFailureRate >= 0 && config.targetFailureRate <= 1))
     return `--target-failure-rate is a share from 0 to 1 (0.005 is 0.5 %), got ${config.targetFailureRate}`;
   if (config.rate !== undefined && !(config.rate > 0))

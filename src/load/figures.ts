@@ -1,12 +1,16 @@
 import { arch, cpus, platform, totalmem } from 'node:os';
 import type { LatencyPercentiles } from '../common/index.js';
 import { modelOf, plannedOrders, type LoadConfig } from './config.js';
-import type { LoadRecorder } from './recorder.js';
+import type { LoadRecorder, SecondRow } from './recorder.js';
 import type { LoadResult, LoadTotals, MachineInfo } from './result.js';
 
 /** The figures of a load run, from what its recorder saw. */
 
-export function totalsOf(config: LoadConfig, recorder: LoadRecorder): LoadTotals {
+export function totalsOf(
+  config: LoadConfig,
+  recorder: LoadRecorder,
+  seconds: readonly SecondRow[],
+): LoadTotals {
   const activeMs =
     recorder.firstSentAt === undefined || recorder.lastSettledAt === undefined
       ? 0
@@ -21,7 +25,7 @@ export function totalsOf(config: LoadConfig, recorder: LoadRecorder): LoadTotals
     dropped: recorder.dropped,
     failureRate: recorder.intents === 0 ? 0 : recorder.failed / recorder.intents,
     throughputPerSecond: activeSeconds > 0 ? recorder.placed / activeSeconds : 0,
-    peakPerSecond: Math.max(0, ...recorder.seconds().map((row) => row.placed)),
+    peakPerSecond: seconds.reduce((peak, row) => Math.max(peak, row.placed), 0),
     activeSeconds,
   };
 }

@@ -132,7 +132,8 @@ async function measure(
     error = `verify failed: ${messageOf(failure)}`;
   }
   const finishedAt = Date.now();
-  const totals = totalsOf(config, recorder);
+  const seconds = recorder.seconds();
+  const totals = totalsOf(config, recorder, seconds);
   const latencies = latenciesOf(config, recorder);
   const judged = invariants
     ? judgeInvariants(invariants, summary)
@@ -159,7 +160,7 @@ async function measure(
     totals,
     failures: recorder.failures(),
     ...latencies,
-    seconds: recorder.seconds(),
+    seconds,
     strategies: recorder.strategyStats(),
     sla,
     passed: status === 'completed' && error === null && sla.every((verdict) => verdict.passed),
