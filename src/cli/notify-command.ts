@@ -1,9 +1,7 @@
-import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import {
   readChaosRun,
   readLoadReport,
-  ReportFileError,
   type ChaosSummary,
   type LoadReport,
   type ScenarioReport,
@@ -18,6 +16,7 @@ import {
   type NotifierKind,
   type NotifierStats,
 } from '../watchdog/index.js';
+import { readResults } from './run-support.js';
 import { RunFailed, UsageError } from './usage-error.js';
 
 interface NotifyFlags {
@@ -86,23 +85,19 @@ function webhookUrl(text: string): URL {
   return url;
 }
 
-async function runAlert(path: string): Promise<RunAlert> {
-  const kind = await stat(path).then(
-    (info) => (info.isDirectory() ? 'chaos' : 'load'),
-    (error: NodeJS.ErrnoException) => {
-      const why =
-        error.code === 'ENOENT' ? 'no such run directory or load results file' : error.code;
-      throw new UsageError(`${path}: ${why}`);
+function runAlert(path: string): Promise<RunAlert> {
+  return readResults(
+    path,
+    {
+      chaos: async (dir) => {
+        const { summary, reports } = await readChaosRun(dir);
+        return chaosAlert(summary, reports);
+      },
+      load: async (file) => loadAlert(await readLoadReport(file)),
     },
+    (error) =>
+      error.code === 'ENOENT' ? 'no such run directory or load results file' : String(error.code),
   );
-  try {
-    if (kind === 'load') return loadAlert(await readLoadReport(path));
-    const { summary, reports } = await readChaosRun(path);
-    return chaosAlert(summary, reports);
-  } catch (error) {
-    if (error instanceof ReportFileError) throw new UsageError(error.message);
-    throw error;
-  }
 }
 
 function chaosAlert(summary: ChaosSummary, reports: ScenarioReport[]): RunAlert {

@@ -1,8 +1,7 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { ReportFileError, writeChaosViews, writeLoadViews } from '../report/index.js';
-import { UsageError } from './usage-error.js';
+import { writeChaosViews, writeLoadViews } from '../report/index.js';
+import { readResults } from './run-support.js';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -17,17 +16,10 @@ export function reportCommand(): Command {
 }
 
 /** The views of whatever the path holds; a missing or malformed file is named, exit 2. */
-export async function writeViews(path: string): Promise<string[]> {
-  const kind = await stat(path).then(
-    (found) => (found.isDirectory() ? 'chaos' : 'load'),
-    () => {
-      throw new UsageError(`${path}: no such file or directory`);
-    },
+export function writeViews(path: string): Promise<string[]> {
+  return readResults(
+    path,
+    { chaos: writeChaosViews, load: writeLoadViews },
+    () => 'no such file or directory',
   );
-  try {
-    return kind === 'chaos' ? await writeChaosViews(path) : await writeLoadViews(path);
-  } catch (error) {
-    if (error instanceof ReportFileError) throw new UsageError(error.message);
-    throw error;
-  }
 }

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, stat } from 'node:fs/promises';
+import { ReportFileError } from '../report/index.js';
 import { UsageError } from './usage-error.js';
 
 /** What the long-running commands (chaos, load) share: signals, the database, output places. */
@@ -53,5 +54,29 @@ export async function writableDirectory(dir: string, flag: string): Promise<void
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new UsageError(`${flag} ${dir}: cannot write there (${code})`);
+  }
+}
+
+/**
+ * Reads what a results path holds, a chaos run directory or a load results
+ * file, with the reader for its kind. A missing path (said as `missing`) or
+ * a missing or malformed file (named by the reader) is bad input: exit 2.
+ */
+export async function readResults<T>(
+  path: string,
+  read: { chaos: (dir: string) => Promise<T>; load: (file: string) => Promise<T> },
+  missing: (error: NodeJS.ErrnoException) => string,
+): Promise<T> {
+  const kind = await stat(path).then(
+    (found) => (found.isDirectory() ? 'chaos' : 'load'),
+    (error: NodeJS.ErrnoException) => {
+      throw new UsageError(`${path}: ${missing(error)}`);
+    },
+  );
+  try {
+    return await read[kind](path);
+  } catch (error) {
+    if (error instanceof ReportFileError) throw new UsageError(error.message);
+    throw error;
   }
 }

@@ -16,13 +16,11 @@ export const VIEW_FILES = { html: 'report.html', junit: 'junit.xml', markdown: '
  */
 export async function writeChaosViews(dir: string): Promise<string[]> {
   const { summary, reports } = await readChaosRun(dir);
-  const files: Array<[string, string]> = [
+  return writeAll([
     [join(dir, VIEW_FILES.html), chaosRunHtml(summary, reports)],
     [join(dir, VIEW_FILES.junit), chaosJunitXml(summary, reports)],
     [join(dir, VIEW_FILES.markdown), chaosMarkdown(summary, reports)],
-  ];
-  for (const [path, text] of files) await writeTextAtomically(path, text);
-  return files.map(([path]) => path);
+  ]);
 }
 
 /**
@@ -32,11 +30,15 @@ export async function writeChaosViews(dir: string): Promise<string[]> {
 export async function writeLoadViews(resultsFile: string): Promise<string[]> {
   const report = await readLoadReport(resultsFile);
   const base = join(dirname(resultsFile), basename(resultsFile, extname(resultsFile)));
-  const files: Array<[string, string]> = [
+  return writeAll([
     [`${base}.html`, loadRunHtml(report)],
     [`${base}.junit.xml`, loadJunitXml(report)],
     [`${base}.md`, loadMarkdown(report)],
-  ];
+  ]);
+}
+
+/** Writes each [path, text] atomically; resolves with the paths. */
+async function writeAll(files: ReadonlyArray<[string, string]>): Promise<string[]> {
   for (const [path, text] of files) await writeTextAtomically(path, text);
   return files.map(([path]) => path);
 }
