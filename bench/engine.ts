@@ -21,24 +21,19 @@
  * Afterwards the engine is stopped (drain, reconcile) and its journal judged
  * against the exchange's ledger: nothing may be lost or duplicated.
  */
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LatencyRecorder, type LatencyPercentiles } from '../src/common/index.js';
 import type { EngineSummary, OrderIntent, PlaceOutcome } from '../src/engine/index.js';
-import { DEFAULT_ACCOUNT, sign } from '../src/exchange/index.js';
 import { createStack, type InvariantReport, type Stack } from '../src/stack/index.js';
 import { measureCcxtDirect, type CcxtDirectResult } from './engine-baseline.js';
 import { startCpuProfile, type CpuProfiler, type ProfileSummary } from './engine-profile.js';
-import { guardChildren, withChild } from './lib/child-server.js';
-import { errorRate, measure, type HttpRequest, type TargetResult } from './lib/http-load.js';
+import { guardChildren } from './lib/child-server.js';
+import { measureEcho } from './lib/echo-baseline.js';
+import { errorRate, type TargetResult } from './lib/http-load.js';
 import { cliBenchmark, numberOption } from './lib/options.js';
 import { printTable, round, runInfo, writeResults, type RunInfo } from './lib/report.js';
 import type { Benchmark } from './run.js';
-
-const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const ECHO_PATH = join(BENCH_DIR, 'echo-server.ts');
 
 /** Target on a 2-core machine: at least this many placed orders per second… */
 const TARGET_ORDERS_PER_S = 5_000;
@@ -129,39 +124,14 @@ function parseSettings(args: string[]): Settings | undefined {
 
 // ---------------------------------------------------------------- echo baseline
 
-let echoCount = 0;
-
-/** The same signed order the exchange benchmark sends, so request and answer sizes are alike. */
-function nextEchoRequest(): HttpRequest {
-  const side = echoCount++ % 2 === 0 ? 'BUY' : 'SELL';
-  const payload = `symbol=BTCUSDT&side=${side}&type=MARKET&quantity=0.001&timestamp=${Date.now()}`;
-  return {
-    method: 'POST',
-    path: '/api/v3/order',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-mbx-apikey': DEFAULT_ACCOUNT.apiKey,
-    },
-    body: `${payload}&signature=${sign(DEFAULT_ACCOUNT.apiSecret, payload)}`,
-  };
-}
-
-async function measureEcho(settings: Settings): Promise<TargetResult> {
-  const load = {
+function measureEngineEcho(settings: Settings): Promise<TargetResult> {
+  return measureEcho({
     durationS: settings.echoDurationS,
     warmupS: Math.min(settings.warmupS, 2),
     connections: settings.echoConnections,
     inFlight: settings.inFlight,
     maxRequests: MAX_SAMPLES,
-  };
-  const args = ['--import', import.meta.resolve('tsx'), ECHO_PATH];
-  const { value, exitCode } = await withChild('echo', args, (server) => {
-    const pid = server.child.pid;
-    console.error(`echo: ${server.url} (pid ${pid}), measuring ${load.durationS}s…`);
-    const accepts = (status: number) => status >= 200 && status < 300;
-    return measure({ name: 'echo', url: server.url, pid, accepts }, load, nextEchoRequest);
   });
-  return { ...value, exitCode };
 }
 
 // ---------------------------------------------------------------- engine load
@@ -532,7 +502,7 @@ async function runEngineBenchmark(settings: Settings): Promise<number> {
         `${settings.inFlight} intents in flight over ${settings.strategies} strategies` +
         (settings.profile ? ', CPU-profiled' : ''),
     );
-    const echo = await measureEcho(settings);
+    const echo = await measureEngineEcho(settings);
     console.error('ccxt direct: the same client straight to the simulator, measuring…');
     const ccxtDirect = await measureCcxtDirect(settings.echoDurationS, settings.inFlight);
     console.error('engine: starting the stack…');

@@ -12,12 +12,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ACCOUNT, sign } from '../src/exchange/index.js';
 import { guardChildren, withChild } from './lib/child-server.js';
+import { echoServerArgs, nextSignedOrder, okStatus } from './lib/echo-baseline.js';
 import {
   errorRate,
   measure,
-  type HttpRequest,
   type LoadSettings,
   type Target,
   type TargetResult,
@@ -28,11 +27,7 @@ import type { Benchmark } from './run.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const CLI_PATH = join(BENCH_DIR, '..', 'dist', 'cli', 'main.js');
-const ECHO_PATH = join(BENCH_DIR, 'echo-server.ts');
 
-const ORDER_PATH = '/api/v3/order';
-/** Smallest BTCUSDT step multiple that clears the 5 USDT min notional at ~65 000. */
-const ORDER_QUANTITY = '0.001';
 /** The exchange must keep at least this share of the echo server's requests/s. */
 const TARGET_RATIO = 0.5;
 /** Above this share of failed requests the numbers mean nothing: the run fails. */
@@ -63,30 +58,6 @@ function parseSettings(args: string[]): Settings | undefined {
 
 // ---------------------------------------------------------------- targets
 
-let orderCount = 0;
-
-/**
- * A freshly signed order, as a real client would send it: the timestamp (and
- * so the HMAC) changes per request. Sides alternate so balances never drain.
- */
-function nextOrder(): HttpRequest {
-  const side = orderCount++ % 2 === 0 ? 'BUY' : 'SELL';
-  const payload =
-    `symbol=BTCUSDT&side=${side}&type=MARKET&quantity=${ORDER_QUANTITY}` +
-    `&timestamp=${Date.now()}`;
-  return {
-    method: 'POST',
-    path: ORDER_PATH,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-mbx-apikey': DEFAULT_ACCOUNT.apiKey,
-    },
-    body: `${payload}&signature=${sign(DEFAULT_ACCOUNT.apiSecret, payload)}`,
-  };
-}
-
-const echoAccepts = (status: number): boolean => status >= 200 && status < 300;
-
 /** A valid order answer is 2xx with a FILLED order; anything else is an error. */
 const exchangeAccepts = (status: number, body: string): boolean =>
   status >= 200 && status < 300 && body.includes('"status":"FILLED"');
@@ -106,11 +77,6 @@ export function exchangeArgs(): string[] {
   ];
 }
 
-/** The echo server is TypeScript; tsx's loader (resolved absolutely) runs it in the child. */
-function echoArgs(): string[] {
-  return ['--import', import.meta.resolve('tsx'), ECHO_PATH];
-}
-
 /** Starts a server, sends it orders for the configured window, and always stops it again. */
 async function runTarget(
   name: string,
@@ -121,7 +87,7 @@ async function runTarget(
   const { value, exitCode } = await withChild(name, args, (server) => {
     const pid = server.child.pid;
     console.error(`${name}: ${server.url} (pid ${pid}), measuring…`);
-    return measure({ name, url: server.url, pid, accepts }, settings, nextOrder);
+    return measure({ name, url: server.url, pid, accepts }, settings, nextSignedOrder);
   });
   return { ...value, exitCode };
 }
@@ -202,7 +168,7 @@ async function runExchangeBenchmark(settings: Settings): Promise<number> {
       `exchange benchmark: ${durationS}s per target after ${warmupS}s warm-up, ` +
         `${connections} connections, ${inFlight} in flight`,
     );
-    const echo = await runTarget('echo', echoArgs(), echoAccepts, settings);
+    const echo = await runTarget('echo', echoServerArgs(), okStatus, settings);
     const exchange = await runTarget('exchange', exchangeArgs(), exchangeAccepts, settings);
     const report = buildReport(settings, echo, exchange);
     printSummary(report);

@@ -11,17 +11,16 @@
  * - the runner's own memory: a million orders through the real generator and
  *   recorder against a placer that answers at once, the engine left out.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DEFAULT_ACCOUNT, sign } from '../src/exchange/index.js';
 import { driveOpen } from '../src/load/generator.js';
 import { loadConfig, runLoad, type LoadConfig, type LoadResult } from '../src/load/index.js';
 import { OrderFlow } from '../src/load/order-flow.js';
 import { LoadRecorder } from '../src/load/recorder.js';
-import { guardChildren, withChild } from './lib/child-server.js';
-import { measure, type HttpRequest, type TargetResult } from './lib/http-load.js';
+import { guardChildren } from './lib/child-server.js';
+import { measureEcho } from './lib/echo-baseline.js';
+import type { TargetResult } from './lib/http-load.js';
 import { cliBenchmark, numberOption } from './lib/options.js';
 import {
   printTable,
@@ -33,7 +32,6 @@ import {
 } from './lib/report.js';
 import type { Benchmark } from './run.js';
 
-const ECHO_PATH = join(import.meta.dirname, 'echo-server.ts');
 /** The issue's target on a 2-core machine for the default run (expected to be missed there). */
 const TARGETS = { ordersPerSecond: 5_000, p95Ms: 20 } as const;
 /** The issue's ceiling on the runner's own resident memory over a million-order run. */
@@ -124,42 +122,16 @@ type EchoResult = Pick<TargetResult, 'rps' | 'p50Ms' | 'p99Ms' | 'errors' | 'req
   exitCode: number | null;
 };
 
-let echoCount = 0;
-
-/** A signed order like the engine sends, so request and answer sizes are alike. */
-function nextEchoRequest(): HttpRequest {
-  const side = echoCount++ % 2 === 0 ? 'BUY' : 'SELL';
-  const payload = `symbol=BTCUSDT&side=${side}&type=MARKET&quantity=0.001&timestamp=${Date.now()}`;
-  return {
-    method: 'POST',
-    path: '/api/v3/order',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-mbx-apikey': DEFAULT_ACCOUNT.apiKey,
-    },
-    body: `${payload}&signature=${sign(DEFAULT_ACCOUNT.apiSecret, payload)}`,
-  };
-}
-
-async function measureEcho(settings: Settings): Promise<EchoResult> {
-  const load = {
+async function measureLoadEcho(settings: Settings): Promise<EchoResult> {
+  const { rps, p50Ms, p99Ms, errors, requests, exitCode } = await measureEcho({
     durationS: settings.echoDurationS,
     warmupS: 1,
     connections: settings.echoInFlight,
     inFlight: settings.echoInFlight,
     maxRequests: 5_000_000,
-  };
-  const args = ['--import', import.meta.resolve('tsx'), ECHO_PATH];
-  const { value, exitCode } = await withChild('echo', args, (server) => {
-    console.error(`echo: ${server.url}, ${load.inFlight} in flight for ${load.durationS}s…`);
-    const target = { name: 'echo', url: server.url, pid: server.child.pid, accepts: okStatus };
-    return measure(target, load, nextEchoRequest);
   });
-  const { rps, p50Ms, p99Ms, errors, requests } = value;
   return { rps, p50Ms, p99Ms, errors, requests, exitCode };
 }
-
-const okStatus = (status: number) => status >= 200 && status < 300;
 
 // ---------------------------------------------------------------- load runs
 
@@ -379,7 +351,7 @@ async function runLoadBenchmark(settings: Settings): Promise<number> {
   return guardChildren(async () => {
     const footprint =
       settings.footprintOrders > 0 ? await measureFootprint(settings.footprintOrders) : null;
-    const echo = await measureEcho(settings);
+    const echo = await measureLoadEcho(settings);
     const defaultRun = settings.skipDefault
       ? null
       : await runWithProgress(
