@@ -23,7 +23,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { LatencyRecorder, type LatencyPercentiles } from '../src/common/index.js';
+import {
+  LatencyRecorder,
+  roundedPercentiles,
+  type LatencyPercentiles,
+} from '../src/common/index.js';
 import type { EngineSummary, OrderIntent, PlaceOutcome } from '../src/engine/index.js';
 import { createStack, type InvariantReport, type Stack } from '../src/stack/index.js';
 import { measureCcxtDirect, type CcxtDirectResult } from './engine-baseline.js';
@@ -303,16 +307,10 @@ function latencies(samples: Float64Array, count: number, expectedIntervalMs: num
     raw.record(samples[i]!);
     corrected.recordCorrected(samples[i]!, expectedIntervalMs);
   }
-  const rounded = (p: LatencyPercentiles): LatencyPercentiles => ({
-    count: p.count,
-    p50: round(p.p50, 3),
-    p90: round(p.p90, 3),
-    p95: round(p.p95, 3),
-    p99: round(p.p99, 3),
-    p999: round(p.p999, 3),
-    max: round(p.max, 3),
-  });
-  return { raw: rounded(raw.percentiles()), corrected: rounded(corrected.percentiles()) };
+  return {
+    raw: roundedPercentiles(raw.percentiles()),
+    corrected: roundedPercentiles(corrected.percentiles()),
+  };
 }
 
 interface EngineResult {

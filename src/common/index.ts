@@ -5,6 +5,7 @@ export { SeededRandom } from './random.js';
 export { sleep } from './sleep.js';
 export {
   LatencyRecorder,
+  roundedPercentiles,
   type LatencyPercentiles,
   type LatencyRecorderOptions,
 } from './latency.js';

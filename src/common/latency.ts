@@ -86,3 +86,17 @@ function percentilesOf(histogram: hdr.Histogram): LatencyPercentiles {
     max: histogram.maxValue / 1000,
   };
 }
+
+/** The percentiles to a thousandth of a millisecond (a microsecond), as reports store them. */
+export function roundedPercentiles(p: LatencyPercentiles): LatencyPercentiles {
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
+  return {
+    count: p.count,
+    p50: round(p.p50),
+    p90: round(p.p90),
+    p95: round(p.p95),
+    p99: round(p.p99),
+    p999: round(p.p999),
+    max: round(p.max),
+  };
+}

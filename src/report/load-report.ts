@@ -1,4 +1,4 @@
-import type { LatencyPercentiles } from '../common/index.js';
+import { roundedPercentiles } from '../common/index.js';
 import type { LoadResult } from '../load/index.js';
 import { parseReportFile } from './chaos-schema.js';
 import { readRunFile, writeJsonAtomically } from './json-file.js';
@@ -49,13 +49,13 @@ export function loadReport(result: LoadResult): LoadReport {
     },
     failures: result.failures,
     latency_ms: {
-      ...rounded(result.latencyMs),
+      ...roundedPercentiles(result.latencyMs),
       measured_from: result.model === 'open' ? 'intended_time' : 'send',
       coordinated_omission_interval_ms:
         result.correctionIntervalMs === null ? null : round(result.correctionIntervalMs, 3),
     },
-    latency_uncorrected_ms: rounded(result.uncorrectedLatencyMs),
-    service_latency_ms: rounded(result.serviceLatencyMs),
+    latency_uncorrected_ms: roundedPercentiles(result.uncorrectedLatencyMs),
+    service_latency_ms: roundedPercentiles(result.serviceLatencyMs),
     throughput: result.seconds.map((row) => ({
       second: row.second,
       sent: row.sent,
@@ -68,7 +68,7 @@ export function loadReport(result: LoadResult): LoadReport {
       intents: row.intents,
       placed: row.placed,
       failed: row.failed,
-      latency_ms: rounded(row.latencyMs),
+      latency_ms: roundedPercentiles(row.latencyMs),
     })),
     sla: result.sla.map((verdict) => ({ ...verdict, value: round(verdict.value, 6) })),
     passed: result.passed,
@@ -101,18 +101,6 @@ export async function writeLoadReport(path: string, report: LoadReport): Promise
 /** Reads a load report back; a ReportFileError names the file, and the field when one is bad. */
 export async function readLoadReport(path: string): Promise<LoadReport> {
   return parseReportFile(LoadReportSchema, await readRunFile(path), path);
-}
-
-function rounded(p: LatencyPercentiles): LatencyPercentiles {
-  return {
-    count: p.count,
-    p50: round(p.p50, 3),
-    p90: round(p.p90, 3),
-    p95: round(p.p95, 3),
-    p99: round(p.p99, 3),
-    p999: round(p.p999, 3),
-    max: round(p.max, 3),
-  };
 }
 
 function round(value: number, digits: number): number {
