@@ -5,7 +5,7 @@ import {
   type EngineEvents,
   type EngineOptions,
 } from '../engine/index.js';
-import type { ChildMessage, ParentMessage } from './engine-messages.js';
+import { FORWARDED_EVENTS, type ChildMessage, type ParentMessage } from './engine-messages.js';
 import { identities, receiptOf, type OrderReceipt } from './receipt.js';
 import { TurnBatch } from './turn-batch.js';
 
@@ -15,14 +15,8 @@ import { TurnBatch } from './turn-batch.js';
  * the runner, and a SIGKILL of it is a real crash.
  */
 
-const FORWARDED: ReadonlyArray<keyof EngineEvents> = [
-  'heartbeat',
-  'breaker',
-  'rateLimited',
-  'spool',
-  'reconciled',
-  'outcome',
-];
+/** Events the parent listens to: only these cross the channel (an outcome per order is not free). */
+const listened = new Set<keyof EngineEvents>();
 
 let engine: Engine | undefined;
 
@@ -37,8 +31,10 @@ const receipts = new TurnBatch<{ id: number; receipt: OrderReceipt }>((batch) =>
 
 async function start(options: EngineOptions): Promise<void> {
   engine = await createEngine(options);
-  for (const name of FORWARDED) {
-    engine.events.on(name, (...args: unknown[]) => send({ type: 'event', name, args }));
+  for (const name of FORWARDED_EVENTS) {
+    engine.events.on(name, (...args: unknown[]) => {
+      if (listened.has(name)) send({ type: 'event', name, args });
+    });
   }
   send({
     type: 'ready',
@@ -68,6 +64,8 @@ process.on('message', (message: ParentMessage) => {
   } else if (message.type === 'scenario') {
     if (message.name === undefined) engine?.watchdog.clearScenario();
     else engine?.watchdog.announceScenario(message.name, message.failureType);
+  } else if (message.type === 'listen') {
+    listened.add(message.name);
   } else if (message.type === 'place') {
     for (const { id, intent } of message.intents) {
       if (engine === undefined)

@@ -11,7 +11,12 @@ import {
   type OrderIntent,
 } from '../engine/index.js';
 import type { FailureType } from '../watchdog/index.js';
-import type { ChildMessage, ParentMessage, StrategyIdentity } from './engine-messages.js';
+import {
+  FORWARDED_EVENTS,
+  type ChildMessage,
+  type ParentMessage,
+  type StrategyIdentity,
+} from './engine-messages.js';
 import { ENGINE_GONE, identities, receiptOf, type OrderReceipt } from './receipt.js';
 import { TurnBatch } from './turn-batch.js';
 
@@ -21,7 +26,7 @@ export type EngineProcess = 'in-process' | 'child';
 export interface EngineHandle {
   healthUrl: string;
   metricsUrl: string;
-  /** The engine's events (forwarded over IPC from a child: heartbeats, breakers, spool, reconciles, outcomes). */
+  /** The engine's events (from a child, forwarded over IPC once something here listens: heartbeats, breakers, spool, reconciles, outcomes). */
   events: EventEmitter<EngineEvents>;
   /** The engine object, when it runs in this process. */
   engine: Engine | undefined;
@@ -80,6 +85,14 @@ async function startInProcessEngine(options: EngineOptions): Promise<EngineHandl
 async function startChildEngine(options: EngineOptions): Promise<EngineHandle> {
   const child = forkEngineChild();
   const events = new EventEmitter<EngineEvents>();
+  // The child sends an event only once something here listens to it.
+  const asked = new Set<string | symbol>();
+  (events as EventEmitter).on('newListener', (name: string | symbol) => {
+    if (asked.has(name) || !(FORWARDED_EVENTS as readonly (string | symbol)[]).includes(name))
+      return;
+    asked.add(name);
+    send(child, { type: 'listen', name: name as keyof EngineEvents });
+  });
   const summaries = new EventEmitter<{ summary: [EngineSummary]; failed: [Error] }>();
   child.on('message', (message: ChildMessage) => {
     if (message.type === 'event')

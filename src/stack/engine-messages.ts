@@ -8,12 +8,24 @@ export interface StrategyIdentity {
   symbols: readonly string[];
 }
 
+/** The engine events a child forwards, each once the parent listens to it. */
+export const FORWARDED_EVENTS: ReadonlyArray<keyof EngineEvents> = [
+  'heartbeat',
+  'breaker',
+  'rateLimited',
+  'spool',
+  'reconciled',
+  'outcome',
+];
+
 /** What the stack tells an engine child process. */
 export type ParentMessage =
   | { type: 'start'; options: EngineOptions }
   | { type: 'stop' }
   /** The chaos runner announces (or, with no name, ends) an experiment to the watchdog. */
   | { type: 'scenario'; name: string | undefined; failureType: FailureType | undefined }
+  /** Someone in the parent listens to this event: forward it from now on. */
+  | { type: 'listen'; name: keyof EngineEvents }
   /** Intents to place, numbered by the parent; batched per event-loop turn to spare the channel. */
   | { type: 'place'; intents: Array<{ id: number; intent: OrderIntent }> }
   | { type: 'close' };
