@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpRuntime } from './http/handler.js';
 import { amount, closeServer, hostPort, listen, type Amount } from '../common/index.js';
+import { RequestTap, type VenueRequestListener } from './http/request-record.js';
 import { createHttpServer } from './http/server.js';
 import { LIQUIDITY_DEFAULTS, LiquidityProvider, type LiquidityOptions } from './liquidity.js';
 import { RATE_LIMIT_DEFAULTS, RateLimiter, type RateLimits } from './rate-limiter.js';
@@ -74,6 +75,14 @@ export interface Exchange {
   liquidity: LiquidityProvider;
   /** Forgets all orders, trades, ledger and rate-limit state; restores balances and the price walk. */
   reset(): void;
+  /**
+   * Calls listener with one VenueRequest per API request answered (not
+   * /__admin/), as the answer is written. `at` is the request's arrival on
+   * the venue's clock (ExchangeOptions.now, default Date.now), the clock of
+   * its orders and ledger. Synchronous: keep it quick; what it throws goes to
+   * onInternalError and is otherwise ignored. Returns the unsubscribe function.
+   */
+  onRequest(listener: VenueRequestListener): () => void;
   close(): Promise<void>;
 }
 
@@ -100,11 +109,13 @@ export async function createExchange(options: ExchangeOptions = {}): Promise<Exc
     liquidity.reset();
   };
   const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
+  const requests = new RequestTap(options.onInternalError);
   const runtime: HttpRuntime = {
     venue,
     rateLimiter,
     rateLimits,
     admin: { venue, token: adminToken, allowRemote: options.allowRemoteAdmin ?? false, reset },
+    requests,
     onInternalError: options.onInternalError,
   };
   const server = createHttpServer(runtime);
@@ -132,6 +143,7 @@ export async function createExchange(options: ExchangeOptions = {}): Promise<Exc
     rateLimiter,
     liquidity,
     reset,
+    onRequest: (listener) => requests.subscribe(listener),
     close,
   };
 }

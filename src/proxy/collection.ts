@@ -4,6 +4,7 @@ import type { HttpMatch, ProxyMode, ProxySpec, Stream, ToxicSpec } from './model
 import { Proxy } from './proxy.js';
 import { parseAddress, parseProxySpec, parseToxicSpec } from './specs.js';
 import { toxicDefinition } from './toxics/registry.js';
+import { WireTap } from './wire-tap.js';
 
 /** A proxy as clients send it; parseProxySpec fills Toxiproxy's defaults. */
 export interface ProxyInput {
@@ -118,6 +119,8 @@ export class ProxyCollection {
   }
 
   readonly #proxies = new Map<string, Proxy>();
+  /** Hears every proxy's WireRequest records, proxies created later included. */
+  readonly wire = new WireTap();
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -221,6 +224,7 @@ export class ProxyCollection {
     const proxy = await Proxy.create(entry.spec, {
       allowRemote: this.allowRemote,
       random: stream ? () => stream.next() : Math.random,
+      wire: this.wire,
     });
     try {
       for (const toxic of entry.toxics ?? []) installToxic(proxy, toxic);

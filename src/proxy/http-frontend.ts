@@ -9,7 +9,9 @@
  *
  * where a toxic may answer, hold or reset before forwarding, or hold, reset
  * or drop after the upstream answered (see http/serve.ts). Counters follow
- * ProxyStats: every request read ends in exactly one outcome.
+ * ProxyStats: every request read ends in exactly one outcome. Each request
+ * is named `<proxy>-<n>` and sent upstream with that id in REQUEST_ID_HEADER;
+ * its one end also becomes a WireRequest record when anyone subscribed.
  */
 import { Agent, createServer } from 'node:http';
 import type { Socket } from 'node:net';
@@ -17,6 +19,7 @@ import type { FrontendContext } from './http/context.js';
 import { endForFate, type ClientConnection } from './http/outcome.js';
 import { serveRequest } from './http/serve.js';
 import type { ProxyRuntime } from './runtime.js';
+import { WireTap } from './wire-tap.js';
 
 export interface HttpFrontend {
   /** Serves HTTP on an accepted client socket. */
@@ -41,6 +44,8 @@ export interface HttpFrontendOptions {
   random?: () => number;
   /** How long a graceful close waits for in-flight requests before destroying their sockets, ms; default 2000. */
   gracefulCloseMs?: number;
+  /** Receives a WireRequest per request when anyone subscribed to it; default a tap of its own that nobody hears. */
+  wire?: WireTap;
 }
 
 /** The http front end of one proxy. */
@@ -54,9 +59,14 @@ export function createHttpFrontend(
   const drainWaiters = new Set<() => void>();
   let agent = newAgent();
   let closing = false;
+  // Read once: Proxy.spec builds a copy on every read, and a proxy's name never changes.
+  const proxyName = runtime.spec.name;
+  let requestCount = 0;
 
   const context: FrontendContext = {
     runtime,
+    sink: { stats: runtime.stats, proxy: proxyName, wire: options.wire ?? new WireTap() },
+    nextRequestId: () => `${proxyName}-${++requestCount}`,
     random,
     agent: () => agent,
     closing: () => closing,

@@ -12,6 +12,7 @@ import {
 import { activateToxic, type ActiveToxic, type ProxyRuntime } from './runtime.js';
 import { parseAddress } from './specs.js';
 import { TcpLink } from './tcp-link.js';
+import { WireTap, type WireListener } from './wire-tap.js';
 
 /**
  * One proxy: a listener in front of one upstream, with its toxics and
@@ -29,28 +30,48 @@ export class Proxy implements ProxyRuntime {
   private server: Server | undefined;
   private readonly links = new Set<TcpLink>();
   private readonly frontend: HttpFrontend | undefined;
+  private readonly wire: WireTap;
 
   private constructor(
     spec: ProxySpec,
     private readonly allowRemote: boolean,
     readonly random: () => number,
+    parentTap: WireTap | undefined,
   ) {
     this.current = { ...spec };
     this.upstreamAddress = parseAddress(spec.upstream, 'upstream');
-    this.frontend = spec.mode === 'http' ? createHttpFrontend(this) : undefined;
+    this.wire = new WireTap(parentTap);
+    this.frontend =
+      spec.mode === 'http' ? createHttpFrontend(this, { wire: this.wire }) : undefined;
   }
 
   /**
    * A proxy from a validated spec, listening when enabled. It listens on
    * loopback only unless allowRemote: anyone who reaches it reaches its upstream.
+   * `wire` also receives its WireRequest records (its server's subscribers).
    */
   static async create(
     spec: ProxySpec,
-    options: { allowRemote?: boolean; random?: () => number } = {},
+    options: { allowRemote?: boolean; random?: () => number; wire?: WireTap } = {},
   ): Promise<Proxy> {
-    const proxy = new Proxy(spec, options.allowRemote ?? false, options.random ?? Math.random);
+    const proxy = new Proxy(
+      spec,
+      options.allowRemote ?? false,
+      options.random ?? Math.random,
+      options.wire,
+    );
     if (spec.enabled) await proxy.bind();
     return proxy;
+  }
+
+  /**
+   * Calls listener with one WireRequest per request this proxy read, when
+   * the request ends (http mode only: a tcp proxy sees bytes, not requests,
+   * and never calls it). Synchronous, on the data path: keep it quick; what
+   * it throws is ignored. Returns the unsubscribe function.
+   */
+  onWireRequest(listener: WireListener): () => void {
+    return this.wire.subscribe(listener);
   }
 
   /** The spec, with `listen` showing the port actually bound. */

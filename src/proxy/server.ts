@@ -10,6 +10,7 @@ import type { ApiContext } from './api/route.js';
 import { parsePopulate, ProxyCollection, type ProxyInput } from './collection.js';
 import { badInput, listenError } from './errors.js';
 import type { Proxy } from './proxy.js';
+import type { WireListener } from './wire-tap.js';
 
 export interface ProxyServerOptions {
   /** Address of the admin API. Default 127.0.0.1; anything but loopback needs allowRemote. */
@@ -44,6 +45,13 @@ export interface ProxyServer {
   populate(specs: readonly ProxyInput[]): Promise<Proxy[]>;
   /** POST /reset in-process: every toxic removed, every proxy enabled. */
   reset(): Promise<void>;
+  /**
+   * Calls listener with one WireRequest per request read by any http-mode
+   * proxy of this server, now or later created, when the request ends.
+   * Synchronous, on the data path: keep it quick; what it throws is
+   * ignored. Returns the unsubscribe function.
+   */
+  onWireRequest(listener: WireListener): () => void;
   /** Removes every toxic, closes every proxy and the admin API. Idempotent. */
   close(): Promise<void>;
 }
@@ -84,6 +92,7 @@ export async function createProxyServer(options: ProxyServerOptions = {}): Promi
       return result.proxies;
     },
     reset: () => collection.reset(),
+    onWireRequest: (listener) => collection.wire.subscribe(listener),
     close,
   };
 }

@@ -8,6 +8,7 @@ import { marketRoutes } from './market-routes.js';
 import { weightInterval } from './market-json.js';
 import { Params } from './params.js';
 import { errorReply, internalErrorReply, type Reply } from './reply.js';
+import type { RequestTap, RequestTrace } from './request-record.js';
 import type { Route, RouteContext } from './route.js';
 import { tradeRoutes } from './trade-routes.js';
 
@@ -21,12 +22,23 @@ export interface HttpRuntime {
   rateLimiter: RateLimiter;
   rateLimits: RateLimits;
   admin: AdminRuntime;
+  /** Subscribers to a record of every answered API request. */
+  requests: RequestTap;
   /** Told of any unexpected exception (a bug); the client gets a well-formed 500. */
   onInternalError?: (error: unknown) => void;
 }
 
-/** Turns one request (with its body already read) into a reply; never throws. */
-export function handleRequest(runtime: HttpRuntime, req: IncomingMessage, rawBody: string): Reply {
+/**
+ * Turns one request (with its body already read) into a reply; never throws.
+ * A trace, when given, learns the parsed parameters and whether the request
+ * authenticated, for the request's record.
+ */
+export function handleRequest(
+  runtime: HttpRuntime,
+  req: IncomingMessage,
+  rawBody: string,
+  trace?: RequestTrace,
+): Reply {
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart < 0 ? url : url.slice(0, queryStart);
@@ -45,7 +57,7 @@ export function handleRequest(runtime: HttpRuntime, req: IncomingMessage, rawBod
     }
     const route = ROUTES.get(`${method} ${path}`);
     if (!route) return unknownEndpoint(method, path);
-    return handleRoute(runtime, route, req, rawQuery, rawBody);
+    return handleRoute(runtime, route, req, rawQuery, rawBody, trace);
   } catch (error) {
     if (error instanceof BinanceError) return errorReply(error);
     runtime.onInternalError?.(error);
@@ -59,6 +71,7 @@ function handleRoute(
   req: IncomingMessage,
   rawQuery: string,
   rawBody: string,
+  trace: RequestTrace | undefined,
 ): Reply {
   let params: Params | undefined;
   let badParams: unknown;
@@ -67,6 +80,7 @@ function handleRoute(
   } catch (error) {
     badParams = error;
   }
+  if (trace) trace.params = params;
   // Weight counts per client address, as on the venue; a request too malformed to weigh costs 1.
   const address = req.socket.remoteAddress ?? 'unknown';
   const weight = runtime.rateLimiter.chargeWeight(address, params ? route.weight(params) : 1);
@@ -78,7 +92,7 @@ function handleRoute(
     if (!params) throw badParams;
     const header = req.headers['x-mbx-apikey'];
     const apiKey = typeof header === 'string' ? header : undefined;
-    return runRoute(runtime, route, { apiKey, rawQuery, rawBody, params }, headers);
+    return runRoute(runtime, route, { apiKey, rawQuery, rawBody, params, trace }, headers);
   } catch (error) {
     if (error instanceof BinanceError) return errorReply(error, headers);
     throw error;
@@ -89,7 +103,13 @@ function handleRoute(
 function runRoute(
   runtime: HttpRuntime,
   route: Route,
-  request: { apiKey: string | undefined; rawQuery: string; rawBody: string; params: Params },
+  request: {
+    apiKey: string | undefined;
+    rawQuery: string;
+    rawBody: string;
+    params: Params;
+    trace: RequestTrace | undefined;
+  },
   headers: Record<string, number>,
 ): Reply {
   const { venue, rateLimiter, rateLimits } = runtime;
@@ -103,6 +123,7 @@ function runRoute(
       now: context.now,
     };
     context.account = authenticate(signed, (key) => venue.account(key));
+    if (request.trace) request.trace.signed = true;
   }
   const input = route.parse(request.params, context);
   request.params.assertAllRead();

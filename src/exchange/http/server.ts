@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { BinanceError, ErrorCode } from '../errors.js';
 import { handleRequest, type HttpRuntime } from './handler.js';
-import { errorReply, rawErrorResponse, writeReply } from './reply.js';
+import { errorReply, rawErrorResponse, writeReply, type Reply } from './reply.js';
 
 /** Largest form body accepted; no endpoint needs more than a few hundred bytes. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -15,15 +15,24 @@ export function createHttpServer(runtime: HttpRuntime): Server {
   const server = createServer(
     { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: MAX_HEADER_BYTES },
     (req, res) => {
+      // Arrival is when the headers are read, before the body; undefined when nobody listens.
+      const trace = runtime.requests.trace(runtime.venue.now);
       readBody(req, (body) => {
-        if (body !== undefined) return writeReply(res, handleRequest(runtime, req, body));
-        const error = new BinanceError(
-          ErrorCode.TOO_MANY_PARAMETERS,
-          `Request body over ${MAX_BODY_BYTES} bytes.`,
-          413,
-        );
-        res.shouldKeepAlive = false;
-        writeReply(res, errorReply(error));
+        let reply: Reply;
+        if (body !== undefined) {
+          reply = handleRequest(runtime, req, body, trace);
+        } else {
+          const error = new BinanceError(
+            ErrorCode.TOO_MANY_PARAMETERS,
+            `Request body over ${MAX_BODY_BYTES} bytes.`,
+            413,
+          );
+          res.shouldKeepAlive = false;
+          reply = errorReply(error);
+        }
+        writeReply(res, reply);
+        // After the write: a listener's time is not added to the answer's.
+        if (trace) runtime.requests.record(req, trace, reply);
       });
     },
   );

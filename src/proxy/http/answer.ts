@@ -12,18 +12,20 @@ export function deliver(
 ): void {
   const stats = context.runtime.stats;
   const headers = endToEndHeaders(response.headers);
-  writeHead(context, res, response.statusCode ?? 502, headers, response.statusMessage);
+  const status = response.statusCode ?? 502;
+  writeHead(context, res, status, headers, response.statusMessage);
   response.on('data', (chunk: Buffer) => {
     stats.bytes.downstream += chunk.length;
   });
   response.once('close', () => {
-    // The upstream failed mid-body: the client can only learn it from a broken connection.
+    // The upstream failed mid-body: the client can only learn it from a broken connection,
+    // so it got no answer (no status) even if the status line went out.
     if (!response.complete && outcome.settle('upstreamError')) res.destroy();
   });
   outcome.signal.addEventListener('abort', () => {
     if (!response.complete) response.destroy();
   });
-  res.once('finish', () => outcome.settle('answered'));
+  res.once('finish', () => outcome.settle('answered', status, response.headers));
   response.pipe(res);
 }
 
@@ -34,7 +36,7 @@ export function respondInjected(
   outcome: RequestOutcome,
   injected: { status: number; headers: Record<string, string>; body: string },
 ): void {
-  outcome.settle('injectedStatus');
+  outcome.settle('injectedStatus', injected.status, injected.headers);
   const headers = { ...injected.headers, 'content-length': Buffer.byteLength(injected.body) };
   writeHead(context, res, injected.status, headers);
   res.end(injected.body);
@@ -47,7 +49,7 @@ export function badGateway(
   outcome: RequestOutcome,
   reason: 'refused' | 'upstreamError',
 ): void {
-  if (!outcome.settle(reason)) return;
+  if (!outcome.settle(reason, 502)) return;
   const body = JSON.stringify({
     error: reason === 'refused' ? 'upstream refused' : 'upstream error',
     status: 502,

@@ -1,10 +1,14 @@
 import type { Agent } from 'node:http';
 import type { ProxyRuntime } from '../runtime.js';
-import type { ClientConnection } from './outcome.js';
+import type { ClientConnection, OutcomeSink } from './outcome.js';
 
 /** What serving a request needs from the front end that owns the connections. */
 export interface FrontendContext {
   readonly runtime: ProxyRuntime;
+  /** Where request outcomes are counted and recorded. */
+  readonly sink: OutcomeSink;
+  /** Names the next request read: `<proxy>-<n>`, n from 1 for the proxy's lifetime. */
+  nextRequestId(): string;
   /** Source of randomness for toxicity rolls and jitter. */
   readonly random: () => number;
   /** The current keep-alive agent to the upstream (replaced when the front end closes). */

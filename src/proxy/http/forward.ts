@@ -12,13 +12,16 @@ export interface ForwardOptions {
   agent: Agent;
   target: { host: string; port: number };
   stats: ProxyStats;
+  /** The request as the proxy tracks it: its id goes upstream, and `forwarded` is set here. */
+  tracked: { readonly requestId: string; forwarded: boolean };
 }
 
 /**
  * Sends one client request to the upstream over the keep-alive agent,
  * streaming its body, and resolves once the upstream's response headers
- * arrive. `forwarded` is counted when the request is on a connected upstream
- * socket, so a refused connection is never counted as forwarded.
+ * arrive. `forwarded` is counted (and set on the tracked request) when the
+ * request is on a connected upstream socket, so a refused connection is
+ * never counted as forwarded.
  *
  * A pooled socket the upstream closed while idle fails with ECONNRESET on
  * reuse; a GET or HEAD is then retried once on a fresh socket, so an
@@ -30,13 +33,12 @@ export function forwardRequest(
   client: IncomingMessage,
   options: ForwardOptions,
 ): Promise<ForwardResult> {
-  const { stats } = options;
+  const { stats, tracked } = options;
   const withBody = hasRequestBody(client.headers);
   const replayable = (client.method === 'GET' || client.method === 'HEAD') && !withBody;
-  let forwarded = false;
   const countForwarded = () => {
-    if (forwarded) return;
-    forwarded = true;
+    if (tracked.forwarded) return;
+    tracked.forwarded = true;
     stats.requests.forwarded += 1;
   };
   return new Promise((resolve) => {
@@ -46,7 +48,7 @@ export function forwardRequest(
         port: options.target.port,
         method: client.method,
         path: client.url,
-        headers: upstreamRequestHeaders(client.headers, options.target),
+        headers: upstreamRequestHeaders(client.headers, options.target, tracked.requestId),
         agent: options.agent,
         setHost: false,
       });

@@ -1,5 +1,9 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { hostPort } from '../../common/index.js';
+import { REQUEST_ID_HEADER } from '../../evidence/model.js';
+
+/** Response headers as either side holds them: Node's (lower-case names) or a toxic's (as configured). */
+export type HeaderBag = Readonly<Record<string, string | string[] | number | undefined>>;
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the
@@ -37,16 +41,20 @@ export function endToEndHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeade
 
 /**
  * Headers for the upstream request: end-to-end ones, Host rewritten to the
- * upstream (virtual hosts and signature checks expect their own name), and
- * chunked framing kept when the client streamed a body without a length,
- * since Node would otherwise send a GET or DELETE body unframed.
+ * upstream (virtual hosts and signature checks expect their own name), the
+ * proxy's request id (replacing any the client sent, so a client cannot
+ * forge the id the judge joins on), and chunked framing kept when the client
+ * streamed a body without a length, since Node would otherwise send a GET or
+ * DELETE body unframed.
  */
 export function upstreamRequestHeaders(
   headers: IncomingHttpHeaders,
   target: { host: string; port: number },
+  requestId: string,
 ): OutgoingHttpHeaders {
   const copy = endToEndHeaders(headers);
   copy.host = hostPort(target.host, target.port);
+  copy[REQUEST_ID_HEADER] = requestId;
   if (headers['transfer-encoding'] !== undefined && headers['content-length'] === undefined) {
     copy['transfer-encoding'] = 'chunked';
   }
@@ -58,4 +66,22 @@ export function hasRequestBody(headers: IncomingHttpHeaders): boolean {
   if (headers['transfer-encoding'] !== undefined) return true;
   const length = Number(headers['content-length'] ?? 0);
   return length > 0;
+}
+
+/**
+ * The `Retry-After` of an answer in seconds; null when absent or an HTTP
+ * date rather than a number. Names are matched in any case: a toxic keeps
+ * the case it was configured with.
+ */
+export function retryAfterS(headers: HeaderBag): number | null {
+  let value = headers['retry-after'];
+  if (value === undefined) {
+    for (const name in headers) {
+      if (name.toLowerCase() === 'retry-after') value = headers[name];
+    }
+  }
+  if (Array.isArray(value)) value = value[0];
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (value === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return null;
+  return Number(value);
 }

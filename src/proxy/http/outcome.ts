@@ -1,5 +1,8 @@
 import type { Socket } from 'node:net';
+import type { WireRequest } from '../../evidence/model.js';
 import type { ProxyStats } from '../model.js';
+import type { WireTap } from '../wire-tap.js';
+import { retryAfterS, type HeaderBag } from './headers.js';
 
 /** One shared abort reason: building a DOMException per request showed up in profiles. */
 const SETTLED = new Error('request settled');
@@ -30,19 +33,41 @@ export interface ClientConnection {
   heldBy?: string;
 }
 
+/** Where a proxy's request outcomes report: its counters and its record subscribers. */
+export interface OutcomeSink {
+  readonly stats: ProxyStats;
+  /** The proxy's name, as records carry it. */
+  readonly proxy: string;
+  readonly wire: WireTap;
+}
+
 /**
  * Counts one request `seen` when created and exactly one end when settled,
  * whichever of the racing paths (toxic, upstream, client close) gets there
  * first: the chaos runner's failure rate is `failed / seen`, so a request
  * must never be counted twice or not at all. Settling aborts `signal`, which
- * stops the request's timers and tells slower paths to give up.
+ * stops the request's timers and tells slower paths to give up. The same
+ * single settle emits the request's WireRequest, when anyone listens.
  */
 export class RequestOutcome {
   readonly #controller = new AbortController();
   #end: RequestEnd | undefined;
+  /** Arrival at the proxy, ms since the epoch. */
+  readonly at = Date.now();
+  /** Set once the request is on a connected upstream socket: from then on the upstream may execute it. */
+  forwarded = false;
 
-  constructor(private readonly stats: ProxyStats) {
-    stats.requests.seen += 1;
+  /**
+   * @param requestId the proxy's name for it, sent upstream in REQUEST_ID_HEADER.
+   * @param path without the query.
+   */
+  constructor(
+    private readonly sink: OutcomeSink,
+    readonly requestId: string,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    sink.stats.requests.seen += 1;
   }
 
   get signal(): AbortSignal {
@@ -53,15 +78,37 @@ export class RequestOutcome {
     return this.#end;
   }
 
-  /** Records the end once; false (and nothing counted) when it had already ended. */
-  settle(end: RequestEnd): boolean {
+  /**
+   * Records the end once; false (and nothing counted) when it had already
+   * ended. `status` and `headers` describe the answer the client received,
+   * given only by the paths that deliver one (an upstream answer, an
+   * injected status, the proxy's 502); every other end means no answer.
+   */
+  settle(end: RequestEnd, status: number | null = null, headers?: HeaderBag): boolean {
     if (this.#end !== undefined) return false;
     this.#end = end;
-    const requests = this.stats.requests;
+    const requests = this.sink.stats.requests;
     if (end === 'answered') requests.answered += 1;
     else requests.failed[end] += 1;
     this.#controller.abort(SETTLED);
+    const { wire } = this.sink;
+    if (wire.listening) wire.emit(this.#record(end, status, headers));
     return true;
+  }
+
+  #record(end: RequestEnd, status: number | null, headers: HeaderBag | undefined): WireRequest {
+    return {
+      requestId: this.requestId,
+      proxy: this.sink.proxy,
+      at: this.at,
+      endedAt: Date.now(),
+      method: this.method,
+      path: this.path,
+      end,
+      forwarded: this.forwarded,
+      status,
+      retryAfterS: headers ? retryAfterS(headers) : null,
+    };
   }
 }
 

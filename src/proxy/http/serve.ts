@@ -21,10 +21,11 @@ export async function serveRequest(
   client: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const outcome = track(context, connection, client, res);
-  const { signal } = outcome;
+  const method = client.method ?? 'GET';
   const path = pathOf(client.url ?? '/');
-  const plan = planRequest(context.runtime, client.method ?? 'GET', path, context.random);
+  const outcome = track(context, connection, client, res, method, path);
+  const { signal } = outcome;
+  const plan = planRequest(context.runtime, method, path, context.random);
   const delayed = plan.delays.length > 0;
   if (!forwardsFirst(plan.final)) {
     if (delayed) await delay(plan.delays, signal);
@@ -39,6 +40,7 @@ export async function serveRequest(
     agent: context.agent(),
     target: runtime.upstream(),
     stats: runtime.stats,
+    tracked: outcome,
   });
   if (!result.ok) {
     badGateway(context, res, outcome, result.reason);
@@ -60,14 +62,16 @@ export async function serveRequest(
   else deliver(context, res, outcome, response);
 }
 
-/** Creates the request's outcome and ties it to its connection. */
+/** Creates the request's outcome, with its id, and ties it to its connection. */
 function track(
   context: FrontendContext,
   connection: ClientConnection,
   client: IncomingMessage,
   res: ServerResponse,
+  method: string,
+  path: string,
 ): RequestOutcome {
-  const outcome = new RequestOutcome(context.runtime.stats);
+  const outcome = new RequestOutcome(context.sink, context.nextRequestId(), method, path);
   connection.open.add(outcome);
   outcome.signal.addEventListener('abort', () => connection.open.delete(outcome), { once: true });
   connection.pendingResponses += 1;

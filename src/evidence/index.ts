@@ -1,0 +1,11 @@
+export {
+  ORDER_PATH,
+  ORDER_QUERY_PATHS,
+  REQUEST_ID_HEADER,
+  type ReportedIntent,
+  type VenueOrder,
+  type VenueRequest,
+  type WireEnd,
+  type WireRequest,
+} from './model.js';
+export { JsonLinesWriter, readJsonLines, readLines } from './jsonl.js';
