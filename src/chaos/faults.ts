@@ -18,6 +18,7 @@ async function applyFault(client: ProxyClient, fault: FaultSpec, index: number):
     toxicity: fault.toxicity,
     ...(fault.scope === 'chunk' && { scope: 'chunk' as const }),
     attributes: fault.attributes as Record<string, string | number | boolean>,
+    ...(fault.match && { match: fault.match }),
   });
 }
 

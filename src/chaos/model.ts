@@ -1,6 +1,9 @@
 import type { LatencyPercentiles } from '../common/index.js';
+import type { HttpMatch } from '../proxy/index.js';
 import type { InvariantReport } from '../stack/index.js';
+import type { OrderAccount, SystemReport } from '../sut/index.js';
 import type { FailureType } from '../watchdog/index.js';
+import type { WorldVerdicts } from './evidence-checks.js';
 
 /** The dependencies a scenario can fault: each sits behind its own proxy. */
 export type ScenarioTarget = 'exchange' | 'database';
@@ -16,6 +19,8 @@ export interface FaultSpec {
   scope: 'connection' | 'chunk';
   stream: 'upstream' | 'downstream';
   attributes: Record<string, unknown>;
+  /** http targets: only requests with this method and path (glob) meet the fault; default all. */
+  match?: HttpMatch;
   /** From the start of the chaos window, s. */
   startSeconds: number;
   /** How long it stays on, s; undefined: until the chaos window ends. */
@@ -88,8 +93,15 @@ export interface Check {
     | 'failure_rate_acceptable'
     | 'watchdog_alerts_fired'
     | 'recovery_events_logged'
-    | 'invariants_hold';
+    | 'invariants_hold'
+    | 'target_survived'
+    | 'no_duplicate_orders'
+    | 'respects_retry_after'
+    | 'no_orphan_orders';
+  /** False for a skipped check: a check never passes without its evidence. */
   passed: boolean;
+  /** The system cannot give this check's evidence; `detail` says why. It neither passes nor fails the run. */
+  skipped?: boolean;
   detail: string;
 }
 
@@ -125,7 +137,8 @@ export interface WatchdogEvent {
 
 export type WatchdogEventKind = 'alert' | 'action' | 'recovered';
 
-export type RunStatus = 'completed' | 'aborted' | 'error';
+/** `skipped`: the scenario does not apply to the system (e.g. a database outage for a bot with no database). */
+export type RunStatus = 'completed' | 'aborted' | 'error' | 'skipped';
 
 /** Everything one scenario run measured and decided; the reports are built from it. */
 export interface ScenarioResult {
@@ -149,7 +162,15 @@ export interface ScenarioResult {
   /** Failed ÷ all requests to the target during the chaos window, percent, measured at the proxy. */
   chaosFailureRate: number | null;
   targetTraffic: { requests: number; failures: number };
+  /** The system's watchdog (empty for a system that keeps none: its checks are then skipped). */
   watchdog: WatchdogOutcome;
+  /** How the system under test ended; undefined when the run never stopped it. */
+  system: SystemReport | undefined;
+  /** Its own account of its orders (journal or intents) against the venue. */
+  account: OrderAccount | undefined;
+  /** The world's evidence judged: duplicates, Retry-After, orphans. */
+  verdicts: WorldVerdicts | undefined;
+  /** The built-in engine's journal against the ledger; undefined for other systems or when not checked. */
   invariants: InvariantReport | undefined;
   timeline: TimelinePoint[];
   checks: Check[];

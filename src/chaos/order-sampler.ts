@@ -1,23 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { LatencyRecorder } from '../common/index.js';
-import type { EngineEvents, PlaceOutcome } from '../engine/index.js';
+import type { SystemEvents, SystemOutcome } from '../sut/index.js';
 import type { PhaseCounts, PhaseName } from './model.js';
-
-/** What one intent came to, for the scenario's counts. */
-export type OutcomeClass = 'order' | 'failure' | 'refused';
-
-/**
- * An order is an intent the venue accepted. A failure is one the fault cost:
- * rejected, abandoned at its deadline, left unknown, or shed by a full
- * bulkhead. A refusal is the engine holding an intent back on purpose (its
- * risk gate halted or throttled trading, or a strategy limit): a recovery
- * action working, not a failed order.
- */
-export function classifyOutcome(outcome: PlaceOutcome): OutcomeClass {
-  if (outcome.kind === 'placed') return 'order';
-  if (outcome.kind === 'refused') return 'refused';
-  return 'failure';
-}
 
 type CountedPhase = Exclude<PhaseName, 'verify'>;
 
@@ -37,7 +21,8 @@ export interface SecondTally {
 }
 
 /**
- * Counts the engine's intent outcomes per phase and per second, and keeps
+ * Counts the system's order outcomes (an order the venue accepted, a
+ * failure, a refusal: see SystemOutcome) per phase and per second, and keeps
  * the last second's successes and failures for recovery detection. Memory is
  * bounded: histograms, counters, and one second of timestamps.
  */
@@ -51,11 +36,10 @@ export class OrderSampler {
   private second = emptyTally();
   /** Times of recent orders (true) and failures (false), oldest first. */
   private recent: Array<{ at: number; ok: boolean }> = [];
-  private readonly listener = ({ outcome }: { outcome: PlaceOutcome }): void =>
-    this.record(outcome);
+  private readonly listener = (outcome: SystemOutcome): void => this.record(outcome);
 
   constructor(
-    private readonly events: EventEmitter<EngineEvents>,
+    private readonly events: EventEmitter<SystemEvents>,
     private readonly now: () => number = Date.now,
   ) {
     events.on('outcome', this.listener);
@@ -90,12 +74,12 @@ export class OrderSampler {
     this.events.off('outcome', this.listener);
   }
 
-  private record(outcome: PlaceOutcome): void {
-    const kind = classifyOutcome(outcome);
+  private record(outcome: SystemOutcome): void {
+    const { kind } = outcome;
     for (const tally of [this.phases[this.phase], this.second]) {
       if (kind === 'order') {
         tally.orders += 1;
-        if ('latencyMs' in outcome) tally.latency.record(outcome.latencyMs);
+        if (outcome.latencyMs !== undefined) tally.latency.record(outcome.latencyMs);
       } else if (kind === 'failure') {
         tally.failures += 1;
       } else {

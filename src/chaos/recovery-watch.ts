@@ -1,5 +1,4 @@
 import { sleep } from '../common/index.js';
-import type { FailureView } from '../watchdog/index.js';
 import type { OrderSampler } from './order-sampler.js';
 
 /** How often recovery is checked: fine enough to time a sub-second recovery. */
@@ -10,52 +9,69 @@ export interface RecoveryWatchOptions {
   /** The baseline's order success, percent; null when the baseline had no outcomes. */
   baselinePercent: number | null;
   tolerancePercent: number;
-  /** The engine's `GET /watchdog/status`. */
-  watchdogStatusUrl: string;
-  /** The component the fault hit, as the watchdog names it. */
-  component: string;
+  /**
+   * Outcomes are judged over this sliding window, ms: a second for a busy
+   * system, longer for one that trades slowly (see recoveryWindowMs).
+   */
+  windowMs: number;
+  /** The system's own view of the faulted component: false while it holds an open failure; undefined when it has none. */
+  componentHealthy: () => Promise<boolean | undefined>;
+  /**
+   * For a system that placed no order in the baseline: when the venue last
+   * answered one of its authenticated requests. Its first one after the
+   * heal is its recovery.
+   */
+  lastSignOfLife: () => number | undefined;
   timeoutMs: number;
   signal: AbortSignal;
   /** When the faults were removed: outcomes before it say nothing about recovery. */
   healedAt: number;
 }
 
-/** Outcomes the last second must hold before its success rate means anything. */
+/** Outcomes the window must hold before its success rate means anything. */
 const MIN_OUTCOMES = 3;
+const MAX_WINDOW_MS = 10_000;
+
+/**
+ * The window a system's recovery is judged over: a second, or for a system
+ * that trades slower than MIN_OUTCOMES a second in the baseline, long enough
+ * to hold that many of its orders (at most 10 s).
+ */
+export function recoveryWindowMs(baselineOutcomes: number, baselineMs: number): number {
+  if (baselineOutcomes <= 0 || baselineMs <= 0) return 1_000;
+  const perOutcomeMs = baselineMs / baselineOutcomes;
+  return Math.round(Math.min(MAX_WINDOW_MS, Math.max(1_000, perOutcomeMs * MIN_OUTCOMES)));
+}
 
 /**
  * Waits for steady state after the faults are removed (SPEC §1): order
- * success over the last second (since the heal, at first) back within
- * tolerance of the baseline, with orders flowing, and the watchdog holding
- * no open failure of the component.
- * Resolves with when both first held, or undefined at the timeout.
+ * success over the window (since the heal, at first) back within tolerance
+ * of the baseline, with orders flowing, and the system (when it has a view
+ * of its own) holding no open failure of the component. A system with no
+ * baseline orders is back at its first authenticated request after the heal.
+ * Resolves with when that first held, or undefined at the timeout.
  */
 export async function watchRecovery(options: RecoveryWatchOptions): Promise<number | undefined> {
   const deadline = Date.now() + options.timeoutMs;
   const floor = (options.baselinePercent ?? 100) - options.tolerancePercent;
   while (Date.now() < deadline && !options.signal.aborted) {
-    const windowMs = Math.min(1_000, Date.now() - options.healedAt);
-    const success = options.sampler.successRate(windowMs);
-    const ordersBack =
-      success.outcomes >= MIN_OUTCOMES && success.percent !== null && success.percent >= floor;
-    if (ordersBack && (await componentHealthy(options))) return Date.now();
+    if (await back(options, floor)) return Date.now();
     await sleep(CHECK_EVERY_MS, options.signal);
   }
   options.signal.throwIfAborted();
   return undefined;
 }
 
-async function componentHealthy(options: RecoveryWatchOptions): Promise<boolean> {
-  try {
-    const response = await fetch(options.watchdogStatusUrl, {
-      signal: AbortSignal.timeout(1_000),
-    });
-    if (!response.ok) return false;
-    const status = (await response.json()) as { openFailures?: FailureView[] };
-    if (!Array.isArray(status.openFailures)) return false;
-    return !status.openFailures.some((open) => open.componentId === options.component);
-  } catch {
-    // An engine that cannot answer its status is not yet back.
-    return false;
+async function back(options: RecoveryWatchOptions, floor: number): Promise<boolean> {
+  if (options.baselinePercent === null) {
+    const alive = options.lastSignOfLife();
+    if (alive === undefined || alive < options.healedAt) return false;
+  } else {
+    const windowMs = Math.min(options.windowMs, Date.now() - options.healedAt);
+    const success = options.sampler.successRate(windowMs);
+    const ordersBack =
+      success.outcomes >= MIN_OUTCOMES && success.percent !== null && success.percent >= floor;
+    if (!ordersBack) return false;
   }
+  return (await options.componentHealthy()) !== false;
 }

@@ -1,14 +1,20 @@
 import { messageOf } from '../common/index.js';
-import type { EngineSummary } from '../engine/index.js';
-import type { InvariantReport, Stack } from '../stack/index.js';
+import type { World } from '../stack/index.js';
+import type { OrderAccount, SystemReport, SystemUnderTest } from '../sut/index.js';
 import { scenarioChecks } from './checks.js';
+import { judgeWorldEvidence, type WorldVerdicts } from './evidence-checks.js';
 import { FaultSchedule } from './faults.js';
 import type { PhaseName, PhaseWindow, Scenario, ScenarioResult } from './model.js';
 import { OrderSampler, phaseSuccessPercent } from './order-sampler.js';
-import { watchRecovery } from './recovery-watch.js';
-import { failurePercent, FaultedTraffic, type TrafficWindow } from './target-traffic.js';
+import { recoveryWindowMs, watchRecovery } from './recovery-watch.js';
+import {
+  failurePercent,
+  FaultedTraffic,
+  readTargetTraffic,
+  type TrafficWindow,
+} from './target-traffic.js';
 import { Timeline, type Progress } from './timeline.js';
-import { readWatchdogOutcome } from './watchdog-outcome.js';
+import { readWatchdogOutcome, watchdogOutcome } from './watchdog-outcome.js';
 
 export interface ScenarioRunOptions {
   seed: number;
@@ -21,6 +27,14 @@ export interface ScenarioRunOptions {
   settleSeconds?: number;
   /** Told as each phase begins (the suite starts building the next stack at verify). */
   onPhase?: (phase: PhaseName) => void;
+  /** Orders left resting at the venue after the system stopped fail the run (default: reported only). */
+  expectFlat?: boolean;
+}
+
+/** Where a scenario runs: a world, and the system under test trading in it. */
+export interface TestBed {
+  world: World;
+  system: SystemUnderTest;
 }
 
 /** Mutable state of one run, so an abort at any point still reports what was measured. */
@@ -29,8 +43,12 @@ interface RunState {
   onsetAt: number | undefined;
   chaosTraffic: TrafficWindow | undefined;
   recoverySeconds: number | null;
-  summary: EngineSummary | undefined;
-  invariants: InvariantReport | undefined;
+  /** How the system ended; undefined when the run never got to stop it. */
+  systemReport: SystemReport | undefined;
+  account: OrderAccount | undefined;
+  verdicts: WorldVerdicts | undefined;
+  /** Why the scenario did not apply to this system; undefined when it did. */
+  skipped: string | undefined;
 }
 
 /**
@@ -41,16 +59,18 @@ interface RunState {
  */
 export async function runScenario(
   scenario: Scenario,
-  stack: Stack,
+  bed: TestBed,
   options: ScenarioRunOptions,
 ): Promise<ScenarioResult> {
-  const startedAt = Date.now();
-  const engine = stack.engine;
-  const sampler = new OrderSampler(engine.events);
-  const timeline = new Timeline(stack, scenario, sampler, startedAt, options.onProgress);
+  const { world, system } = bed;
+  const sampler = new OrderSampler(system.events);
+  let startedAt = Date.now();
+  const readTarget = (signal: AbortSignal) =>
+    readTargetTraffic(world.proxyClient, system, scenario.target, signal);
+  const timeline = new Timeline(readTarget, scenario, sampler, () => startedAt, options.onProgress);
   // Measured while some fault is on: read before the last one comes off, when held requests still count as unanswered.
   const faulted = new FaultedTraffic(() => timeline.readTraffic());
-  const faults = new FaultSchedule(stack.proxyClient, scenario.faults, {
+  const faults = new FaultSchedule(world.proxyClient, scenario.faults, {
     afterOn: () => faulted.on(),
     beforeOff: () => faulted.off(),
   });
@@ -59,57 +79,69 @@ export async function runScenario(
     onsetAt: undefined,
     chaosTraffic: undefined,
     recoverySeconds: null,
-    summary: undefined,
-    invariants: undefined,
+    systemReport: undefined,
+    account: undefined,
+    verdicts: undefined,
+    skipped: undefined,
   };
-  const phase = (name: PhaseName) => {
+  const phase = async (name: PhaseName) => {
     const now = Date.now();
     for (const window of Object.values(state.phases)) window.endedAt ??= now;
     state.phases[name] = { startedAt: now, endedAt: undefined };
     timeline.phase = name;
-    // The engine's own stop (shed intents, cancels) is not the scenario's doing.
+    // The system's own stop (shed intents, cancels) is not the scenario's doing.
     if (name === 'verify') sampler.close();
     else sampler.phase = name;
     options.onPhase?.(name);
+    await system.cue({ name: scenario.name, failureType: scenario.failureType, phase: name });
   };
   let status: ScenarioResult['status'] = 'completed';
   let error: string | undefined;
   try {
+    await system.ready(options.signal);
+    startedAt = Date.now();
     timeline.start();
-    phase('baseline');
+    await phase('baseline');
     await timeline.wait(scenario.baselineSeconds, options.signal);
 
-    phase('chaos');
-    engine.announceScenario(scenario.name, scenario.failureType);
-    await faults.start();
-    if (faults.error) throw faults.error;
-    await timeline.wait(scenario.chaosSeconds, options.signal);
-    await faults.clear();
-    if (faults.error) throw faults.error;
-    state.chaosTraffic = faulted.window;
+    state.skipped = await notApplicable(scenario, bed, options.signal);
+    if (state.skipped === undefined) {
+      await phase('chaos');
+      await faults.start();
+      if (faults.error) throw faults.error;
+      await timeline.wait(scenario.chaosSeconds, options.signal);
+      await faults.clear();
+      if (faults.error) throw faults.error;
+      state.chaosTraffic = faulted.window;
 
-    phase('recovery');
-    const healedAt = Date.now();
-    const recoveredAt = await watchRecovery({
-      sampler,
-      baselinePercent: phaseSuccessPercent(sampler.counts('baseline')),
-      tolerancePercent: scenario.recoveryTolerancePercent,
-      watchdogStatusUrl: engine.healthUrl.replace(/\/health$/, '/watchdog/status'),
-      component: scenario.target,
-      timeoutMs: scenario.recoveryTimeoutSeconds * 1000,
-      signal: options.signal,
-      healedAt,
-    });
-    if (recoveredAt !== undefined) {
-      state.recoverySeconds = Math.round((recoveredAt - healedAt) / 100) / 10;
-      await timeline.wait(options.settleSeconds ?? 2, options.signal);
+      await phase('recovery');
+      const healedAt = Date.now();
+      const baseline = sampler.counts('baseline');
+      const recoveredAt = await watchRecovery({
+        sampler,
+        baselinePercent: phaseSuccessPercent(baseline),
+        tolerancePercent: scenario.recoveryTolerancePercent,
+        windowMs: recoveryWindowMs(
+          baseline.orders + baseline.failures,
+          scenario.baselineSeconds * 1000,
+        ),
+        componentHealthy: () => system.componentHealthy(scenario.target),
+        lastSignOfLife: () => world.evidence.lastSignedOkAt,
+        timeoutMs: scenario.recoveryTimeoutSeconds * 1000,
+        signal: options.signal,
+        healedAt,
+      });
+      if (recoveredAt !== undefined) {
+        state.recoverySeconds = Math.round((recoveredAt - healedAt) / 100) / 10;
+        await timeline.wait(options.settleSeconds ?? 2, options.signal);
+      }
     }
-    engine.announceScenario(undefined);
 
-    phase('verify');
+    await phase('verify');
     timeline.stop();
-    state.summary = await engine.stop();
-    state.invariants = await stack.invariants();
+    state.systemReport = await system.stop();
+    state.account = await system.orderAccount();
+    state.verdicts = await judgeWorldEvidence(world, system, startedAt);
   } catch (caught) {
     status = options.signal.aborted ? 'aborted' : 'error';
     error = options.signal.aborted ? 'interrupted' : messageOf(caught);
@@ -121,19 +153,37 @@ export async function runScenario(
     });
     sampler.close();
     state.onsetAt = faults.firstAppliedAt;
+    // A run that broke before the stop still says how the system ended.
+    state.systemReport ??= await system.stop().catch(() => undefined);
   }
   const endedAt = Date.now();
   for (const window of Object.values(state.phases)) window.endedAt ??= endedAt;
+  if (state.skipped !== undefined && status === 'completed') status = 'skipped';
   return assemble(scenario, options, {
     state,
     status,
-    error,
+    error: error ?? state.skipped,
     startedAt,
     endedAt,
     sampler,
     timeline,
-    engine: stack.engine,
+    system,
   });
+}
+
+/**
+ * Why a scenario cannot apply to this system, decided after its baseline: a
+ * database scenario against a system that never opened a connection to the
+ * database proxy would fault nothing it uses.
+ */
+async function notApplicable(
+  scenario: Scenario,
+  { world }: TestBed,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  if (scenario.target !== 'database') return undefined;
+  const stats = await world.proxyClient.stats('database', signal);
+  return stats.connections.accepted === 0 ? 'the target uses no database' : undefined;
 }
 
 interface Assembly {
@@ -144,7 +194,7 @@ interface Assembly {
   endedAt: number;
   sampler: OrderSampler;
   timeline: Timeline;
-  engine: Stack['engine'];
+  system: SystemUnderTest;
 }
 
 async function assemble(
@@ -153,21 +203,27 @@ async function assemble(
   assembly: Assembly,
 ): Promise<ScenarioResult> {
   const { state, status, error, startedAt, endedAt, sampler } = assembly;
-  const watchdog = await readWatchdogOutcome(
-    assembly.engine.chaosLogPath,
-    scenario,
-    state.onsetAt,
-    startedAt,
-  );
+  const { system } = assembly;
+  const logPath = system.watchdogLog;
+  const watchdog =
+    logPath === undefined
+      ? undefined
+      : await readWatchdogOutcome(logPath, scenario, state.onsetAt, startedAt);
   const chaosFailureRate = state.chaosTraffic ? failurePercent(state.chaosTraffic) : null;
-  const checks = scenarioChecks({
-    scenario,
-    recoverySeconds: state.recoverySeconds,
-    chaosFailureRate,
-    watchdog,
-    invariants: state.invariants,
-    summary: state.summary,
-  });
+  const checks =
+    status === 'skipped'
+      ? []
+      : scenarioChecks({
+          scenario,
+          recoverySeconds: state.recoverySeconds,
+          chaosFailureRate,
+          refusalsUncounted: !system.countsRefusedConnections,
+          watchdog,
+          system: state.systemReport,
+          account: state.account,
+          verdicts: state.verdicts,
+          expectFlat: options.expectFlat ?? false,
+        });
   return {
     scenario,
     seed: options.seed,
@@ -186,10 +242,14 @@ async function assemble(
     },
     chaosFailureRate,
     targetTraffic: state.chaosTraffic ?? { requests: 0, failures: 0 },
-    watchdog,
-    invariants: state.invariants,
+    watchdog: watchdog ?? watchdogOutcome([], scenario, undefined),
+    system: state.systemReport,
+    account: state.account,
+    verdicts: state.verdicts,
+    invariants: state.account?.journal,
     timeline: assembly.timeline.points,
     checks,
-    passed: status === 'completed' && checks.every((check) => check.passed),
+    passed:
+      status === 'completed' && checks.every((check) => check.passed || check.skipped === true),
   };
 }

@@ -178,6 +178,7 @@ function toFault(input: FaultInput, at: Path, chaosSeconds: number, fileName: st
     scope: input.scope,
     stream: input.stream,
     attributes: input.attributes,
+    ...(input.match && { match: input.match }),
     startSeconds: start,
     durationSeconds: duration,
   };
@@ -188,6 +189,14 @@ function checkToxic(fault: FaultInput, at: Path, fileName: string): void {
   if (fault.scope === 'chunk' && TARGET_PROXY_MODES[fault.target] === 'http') {
     const problem = `the ${fault.target} proxy draws per request already; scope chunk is for tcp targets (database)`;
     throw invalid(fileName, [...at, 'scope'], problem);
+  }
+  if (fault.match && TARGET_PROXY_MODES[fault.target] !== 'http') {
+    const problem = `the ${fault.target} proxy sees no HTTP requests; match is for http targets (exchange)`;
+    throw invalid(fileName, [...at, 'match'], problem);
+  }
+  if (fault.match && fault.toxic === 'disabled') {
+    const problem = 'a disabled proxy refuses every connection; it cannot pick requests';
+    throw invalid(fileName, [...at, 'match'], problem);
   }
   if (fault.toxic === 'disabled') {
     // A switched-off proxy refuses every connection: a partial or shaped one is a mistake.

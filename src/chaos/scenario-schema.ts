@@ -54,6 +54,21 @@ const faultSchema = strictObject(
     attributes: z
       .record(z.string(), z.unknown(), { error: 'expected an object of toxic attributes' })
       .default(() => ({})),
+    match: strictObject(
+      {
+        method: z
+          .string({ error: 'expected an HTTP method, e.g. POST' })
+          .regex(/^[A-Za-z]+$/, {
+            error: 'expected an HTTP method, e.g. POST',
+          })
+          .optional(),
+        path: z
+          .string({ error: 'expected a path glob, e.g. /api/v3/order' })
+          .startsWith('/', { error: 'expected a path glob starting with /, e.g. /api/v3/order' })
+          .optional(),
+      },
+      '{method, path}: which requests the fault applies to',
+    ).optional(),
     start_seconds: numberWhere('a number of seconds, 0 or more', (n) => n >= 0).default(0),
     duration_seconds: seconds().optional(),
   },

@@ -1,8 +1,10 @@
 import { LatencyRecorder, messageOf, SeededRandom } from '../common/index.js';
-import { createStack, type Stack, type StackOptions } from '../stack/index.js';
+import { join } from 'node:path';
+import { createWorld, type StackOptions } from '../stack/index.js';
+import { builtinEngine, type SystemStarter } from '../sut/index.js';
 import { quickScenario } from './builtins.js';
 import type { Scenario, ScenarioResult } from './model.js';
-import { runScenario } from './run-scenario.js';
+import { runScenario, type TestBed } from './run-scenario.js';
 import type { Progress } from './timeline.js';
 import { watchdogOutcome } from './watchdog-outcome.js';
 
@@ -20,8 +22,12 @@ export interface SuiteOptions {
   soakSeconds: number | null;
   /** Baseline and chaos windows compressed; SLAs unchanged. */
   quick: boolean;
-  /** How to build each scenario's stack (strategies, engine process, log directory, database). */
+  /** How to build each scenario's world (database, simulator) and the built-in engine (strategies, process, log directory). */
   stack: Omit<StackOptions, 'seed'>;
+  /** The system under test, started on each scenario's world; default the built-in engine with `stack`'s settings. */
+  target?: SystemStarter;
+  /** Orders left resting at the venue after the system stopped fail a scenario. Default false. */
+  expectFlat?: boolean;
   signal: AbortSignal;
   onScenarioStart?: (scenario: Scenario, iteration: number) => void;
   onProgress?: (progress: Progress) => void;
@@ -45,7 +51,7 @@ export async function runChaosSuite(options: SuiteOptions): Promise<SuiteResult>
   const results: ScenarioResult[] = [];
   const random = new SeededRandom(options.seed);
   const scenarios = options.quick ? options.scenarios.map(quickScenario) : [...options.scenarios];
-  const stacks = new StackSupply(options);
+  const stacks = new BedSupply(options);
   const runOne = async (planned: Planned, next?: Planned): Promise<void> => {
     options.onScenarioStart?.(planned.scenario, planned.iteration);
     const result = await runPlanned(planned, stacks, options, next);
@@ -88,30 +94,31 @@ interface Planned {
 
 async function runPlanned(
   planned: Planned,
-  stacks: StackSupply,
+  beds: BedSupply,
   options: SuiteOptions,
   next: Planned | undefined,
 ): Promise<ScenarioResult> {
   const { scenario, iteration, seed } = planned;
   const startedAt = Date.now();
-  let stack: Stack;
+  let bed: TestBed;
   try {
-    stack = await stacks.take(seed);
+    bed = await beds.take(planned);
   } catch (error) {
     const reason = `the stack did not start: ${messageOf(error)}`;
     return brokenRun(scenario, iteration, seed, startedAt, reason, options.signal.aborted);
   }
   try {
-    return await runScenario(scenario, stack, {
+    return await runScenario(scenario, bed, {
       seed,
       iteration,
       signal: options.signal,
       onProgress: options.onProgress,
       settleSeconds: options.quick ? 1 : 2,
+      expectFlat: options.expectFlat,
       // The next scenario's stack starts while this one is judged: off the clock, and after
       // the recovery it would slow down has been timed.
       onPhase: (phase) => {
-        if (phase === 'verify' && next) stacks.prepare(next.seed);
+        if (phase === 'verify' && next) beds.prepare(next);
       },
     });
   } catch (error) {
@@ -125,42 +132,73 @@ async function runPlanned(
       options.signal.aborted,
     );
   } finally {
-    await stack.close().catch(() => undefined);
+    await closeBed(bed);
   }
 }
 
 /**
- * Builds stacks, one ahead when asked: `prepare(seed)` starts building the
- * stack the next `take(seed)` returns. A prepared stack nobody took is
- * closed with the supply.
+ * Builds test beds (a world and the system on it), one ahead when asked:
+ * `prepare(planned)` starts building the bed the next `take(planned)`
+ * returns. A prepared bed nobody took is closed with the supply.
  */
-class StackSupply {
-  private prepared: { seed: number; stack: Promise<Stack> } | undefined;
+class BedSupply {
+  private prepared: { planned: Planned; bed: Promise<TestBed> } | undefined;
 
   constructor(private readonly options: SuiteOptions) {}
 
-  prepare(seed: number): void {
+  prepare(planned: Planned): void {
     if (this.prepared || this.options.signal.aborted) return;
-    const stack = createStack({ ...this.options.stack, seed });
+    const bed = this.build(planned);
     // Its failure is reported by take(); until then it must not go unhandled.
-    stack.catch(() => undefined);
-    this.prepared = { seed, stack };
+    bed.catch(() => undefined);
+    this.prepared = { planned, bed };
   }
 
-  take(seed: number): Promise<Stack> {
+  take(planned: Planned): Promise<TestBed> {
     const prepared = this.prepared;
-    if (prepared?.seed === seed) {
+    if (prepared?.planned === planned) {
       this.prepared = undefined;
-      return prepared.stack;
+      return prepared.bed;
     }
-    return createStack({ ...this.options.stack, seed });
+    return this.build(planned);
   }
 
   async close(): Promise<void> {
     const prepared = this.prepared;
     this.prepared = undefined;
-    if (prepared) await (await prepared.stack.catch(() => undefined))?.close();
+    if (prepared) await closeBed(await prepared.bed.catch(() => undefined));
   }
+
+  private async build({ scenario, seed }: Planned): Promise<TestBed> {
+    const { stack, target, signal } = this.options;
+    const world = await createWorld({ ...stack, seed });
+    try {
+      const start = target ?? builtinEngine(stack);
+      const runDir = join(world.dataDir, 'target');
+      const system = await start(world, {
+        scenario: scenario.name,
+        runDir,
+        logDir: stack.logDir,
+        logName: `${scenario.name}-${compactTime(new Date())}-${seed}`,
+        signal,
+      });
+      return { world, system };
+    } catch (error) {
+      await world.close();
+      throw error;
+    }
+  }
+}
+
+async function closeBed(bed: TestBed | undefined): Promise<void> {
+  if (!bed) return;
+  await bed.system.close().catch(() => undefined);
+  await bed.world.close().catch(() => undefined);
+}
+
+/** 20261127T221503Z: sortable, and safe in a file name. */
+function compactTime(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 }
 
 /** A run that broke before it could measure (its stack never came up): nothing passes. */
@@ -193,6 +231,9 @@ function brokenRun(
     chaosFailureRate: null,
     targetTraffic: { requests: 0, failures: 0 },
     watchdog: watchdogOutcome([], scenario, undefined),
+    system: undefined,
+    account: undefined,
+    verdicts: undefined,
     invariants: undefined,
     timeline: [],
     checks: [],

@@ -1,4 +1,5 @@
 import type { ProxyClient, ProxyStats } from '../proxy/index.js';
+import type { SystemUnderTest } from '../sut/index.js';
 import type { ScenarioTarget } from './model.js';
 
 /** Requests to a dependency and how many got their answer, counted since the proxy started. */
@@ -19,9 +20,10 @@ export interface TrafficWindow {
  * What reached a target's proxy: requests (http mode) or client messages
  * awaiting an answer (tcp mode, see the proxy's TcpLink), and those that
  * failed. One thing no proxy can count: a connection the operating system
- * refused while the proxy was switched off, since then nothing listens. The
- * client counts those (the engine's `n1v1_connections_refused_total`), and
- * they are added in: each is a request that failed.
+ * refused while the proxy was switched off, since then nothing listens. A
+ * client that counts those (the built-in engine's
+ * `n1v1_connections_refused_total`) has them added in: each is a request
+ * that failed.
  */
 export function targetTraffic(stats: ProxyStats, refusedByOs: number): TargetTraffic {
   const failed = Object.values(stats.requests.failed).reduce((sum, n) => sum + n, 0);
@@ -32,27 +34,21 @@ export function targetTraffic(stats: ProxyStats, refusedByOs: number): TargetTra
   };
 }
 
-/** Reads a target's traffic now: its proxy's counters and the engine's count of refused connections. */
+/**
+ * Reads a target's traffic now: its proxy's counters and, when the system
+ * can tell, the connections the operating system refused it.
+ */
 export async function readTargetTraffic(
   proxyClient: ProxyClient,
-  engineMetricsUrl: string,
+  system: SystemUnderTest,
   target: ScenarioTarget,
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ): Promise<TargetTraffic> {
-  const [stats, metrics] = await Promise.all([
+  const [stats, refused] = await Promise.all([
     proxyClient.stats(target, signal),
-    fetch(engineMetricsUrl, { signal }).then((response) => response.text()),
+    system.refusedConnections(target, signal),
   ]);
-  return targetTraffic(stats, refusedConnections(metrics, target));
-}
-
-/** The engine's `n1v1_connections_refused_total{dependency="…"}` from Prometheus text; 0 when absent. */
-export function refusedConnections(metricsText: string, dependency: ScenarioTarget): number {
-  const line = metricsText
-    .split('\n')
-    .find((l) => l.startsWith(`n1v1_connections_refused_total{dependency="${dependency}"}`));
-  const value = Number(line?.split(' ').at(-1));
-  return Number.isFinite(value) ? value : 0;
+  return targetTraffic(stats, refused ?? 0);
 }
 
 /**

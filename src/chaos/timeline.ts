@@ -1,8 +1,7 @@
 import { sleep } from '../common/index.js';
-import type { Stack } from '../stack/index.js';
 import type { PhaseName, Scenario, TimelinePoint } from './model.js';
 import type { OrderSampler } from './order-sampler.js';
-import { endedBetween, readTargetTraffic, type TargetTraffic } from './target-traffic.js';
+import { endedBetween, type TargetTraffic } from './target-traffic.js';
 
 /** What a runner says once a second while a scenario runs. */
 export interface Progress {
@@ -33,10 +32,10 @@ export class Timeline {
   private ticking: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly stack: Stack,
+    private readonly readTarget: (signal: AbortSignal) => Promise<TargetTraffic>,
     private readonly scenario: Scenario,
     private readonly sampler: OrderSampler,
-    private readonly startedAt: number,
+    private readonly startedAt: () => number,
     private readonly onProgress?: (progress: Progress) => void,
   ) {}
 
@@ -61,12 +60,7 @@ export class Timeline {
 
   /** The target's traffic now, counted since its proxy started. */
   readTraffic(): Promise<TargetTraffic> {
-    return readTargetTraffic(
-      this.stack.proxyClient,
-      this.stack.engine.metricsUrl,
-      this.scenario.target,
-      AbortSignal.timeout(5_000),
-    );
+    return this.readTarget(AbortSignal.timeout(5_000));
   }
 
   private async tick(): Promise<void> {
@@ -91,7 +85,7 @@ export class Timeline {
     this.onProgress?.({
       scenario: this.scenario.name,
       phase: this.phase,
-      elapsedSeconds: Math.round((now - this.startedAt) / 1000),
+      elapsedSeconds: Math.round((now - this.startedAt()) / 1000),
       remainingSeconds:
         this.phaseEndsAt === undefined
           ? null

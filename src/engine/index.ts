@@ -10,4 +10,8 @@ export type { EngineSummary, OutcomeKind } from './summary.js';
 export type { PlaceOutcome } from './executor/index.js';
 export type { OrderIntent, Strategy } from './strategies/index.js';
 export type { ReconcileReport, Difference } from './reconciler/index.js';
-export { createCcxtExchange, type CcxtExchangeOptions } from './connector/index.js';
+export {
+  ccxtBinanceConfig,
+  createCcxtExchange,
+  type CcxtExchangeOptions,
+} from './connector/index.js';

@@ -70,6 +70,9 @@ function passing(overrides: Partial<ScenarioResult> = {}): ScenarioResult {
         { at: T0 + 95_260, kind: 'recovered', name: 'chaos_network_partition' },
       ],
     },
+    system: undefined,
+    account: undefined,
+    verdicts: undefined,
     invariants: {
       lost: 0,
       duplicated: 0,

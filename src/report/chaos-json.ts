@@ -1,5 +1,6 @@
 import type { PhaseName, ScenarioResult } from '../chaos/index.js';
 import { reportFiles } from './report-files.js';
+import { evidenceSections } from './evidence-sections.js';
 import { invariantsSection } from './sections.js';
 import type { ChaosRunInfo, ChaosSummary, CountedPhase, ScenarioReport } from './report-types.js';
 
@@ -25,7 +26,9 @@ function chaosFailureRate(result: ScenarioResult): number | null {
 }
 
 function failedChecks(result: ScenarioResult): string[] {
-  return result.checks.filter((check) => !check.passed).map((check) => check.name);
+  return result.checks
+    .filter((check) => !check.passed && check.skipped !== true)
+    .map((check) => check.name);
 }
 
 /** The SPEC's sections of the report, in the seed's key order. */
@@ -90,7 +93,12 @@ export function scenarioReport(result: ScenarioResult): ScenarioReport {
     status: result.status,
     error: result.error ?? null,
     passed: result.passed,
-    checks: result.checks.map(({ name, passed, detail }) => ({ name, passed, detail })),
+    checks: result.checks.map(({ name, passed, skipped, detail }) => ({
+      name,
+      passed,
+      skipped: skipped === true,
+      detail,
+    })),
     failed_checks: failedChecks(result),
     seed: result.seed,
     iteration: result.iteration,
@@ -116,6 +124,7 @@ export function scenarioReport(result: ScenarioResult): ScenarioReport {
       events: watchdog.events.map(({ at, kind, name }) => ({ time: iso(at), kind, name })),
     },
     invariants: invariants === undefined ? null : invariantsSection(invariants),
+    ...evidenceSections(result),
     timeline: result.timeline.map((point) => ({
       second: point.second,
       phase: point.phase,
@@ -153,6 +162,7 @@ export function chaosSummary(
   options: { soak?: boolean } = {},
 ): ChaosSummary {
   const passed = results.filter((result) => result.passed).length;
+  const skipped = results.filter((result) => result.status === 'skipped').length;
   const recoveryTimes = results
     .filter((result) => result.recovery.detected && result.recovery.seconds !== null)
     .map((result) => result.recovery.seconds ?? 0);
@@ -168,12 +178,15 @@ export function chaosSummary(
     },
     results: {
       passed_scenarios: passed,
-      failed_scenarios: results.length - passed,
-      pass_rate_percent: results.length === 0 ? 0 : round1((passed / results.length) * 100),
+      failed_scenarios: results.length - passed - skipped,
+      // Of the scenarios that applied: a skipped one neither passed nor failed.
+      pass_rate_percent:
+        results.length === skipped ? 0 : round1((passed / (results.length - skipped)) * 100),
       average_recovery_time_seconds:
         recoveryTimes.length === 0 ? null : round1(mean(recoveryTimes)),
     },
     seed: run.seed,
+    skipped_scenarios: skipped,
     soak_duration_seconds: run.soakSeconds,
     aborted: run.aborted,
     scenarios: reportFiles(results, soak).map(({ result, file }) => ({

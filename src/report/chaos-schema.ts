@@ -1,6 +1,7 @@
 import { messageOf } from '../common/index.js';
 import { z } from 'zod';
 import type { ChaosSummary, ScenarioReport } from './report-types.js';
+import { evidenceSectionsSchema } from './evidence-sections.js';
 import {
   count,
   invariantsSchema as invariants,
@@ -16,7 +17,7 @@ import {
 const percent = z.number().min(0).max(100);
 /** ISO-8601 in UTC with a literal Z, as Date#toISOString writes it. */
 const utcTime = z.iso.datetime();
-const runStatus = z.enum(['completed', 'aborted', 'error']);
+const runStatus = z.enum(['completed', 'aborted', 'error', 'skipped']);
 const phaseName = z.enum(['baseline', 'chaos', 'recovery', 'verify']);
 const failedChecks = z.array(z.string());
 
@@ -70,7 +71,15 @@ export const ScenarioReportSchema = z.looseObject({
   status: runStatus,
   error: z.string().nullable(),
   passed: z.boolean(),
-  checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
+  checks: z.array(
+    z.object({
+      name: z.string(),
+      passed: z.boolean(),
+      // Older reports had no skipped checks.
+      skipped: z.boolean().default(false),
+      detail: z.string(),
+    }),
+  ),
   failed_checks: failedChecks,
   seed: z.number(),
   iteration: z.int().positive(),
@@ -103,6 +112,7 @@ export const ScenarioReportSchema = z.looseObject({
       .default([]),
   }),
   invariants: invariants.nullable(),
+  ...evidenceSectionsSchema,
   timeline: z.array(timelinePoint),
 }) satisfies z.ZodType<ScenarioReport>;
 
@@ -122,6 +132,8 @@ export const ChaosSummarySchema = z.looseObject({
     average_recovery_time_seconds: seconds.nullable(),
   }),
   seed: z.number(),
+  // Older summaries had no skipped scenarios.
+  skipped_scenarios: count.default(0),
   soak_duration_seconds: seconds.nullable(),
   aborted: z.boolean(),
   scenarios: z.array(

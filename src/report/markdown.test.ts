@@ -96,9 +96,14 @@ function failing(): ScenarioReport {
     metrics: { ...base.metrics, chaos_failure_rate: 12.3 },
     passed: false,
     checks: [
-      { name: 'sla_met', passed: false, detail: 'recovery 40 s; SLA 30 s' },
-      { name: 'failure_rate_acceptable', passed: false, detail: 'rate 12.3% | want\n90–100%' },
-      { name: 'recovery_detected', passed: true, detail: 'back after 40 s' },
+      { name: 'sla_met', passed: false, skipped: false, detail: 'recovery 40 s; SLA 30 s' },
+      {
+        name: 'failure_rate_acceptable',
+        passed: false,
+        skipped: false,
+        detail: 'rate 12.3% | want\n90–100%',
+      },
+      { name: 'recovery_detected', passed: true, skipped: false, detail: 'back after 40 s' },
     ],
     failed_checks: ['sla_met', 'failure_rate_acceptable'],
     diagnosis: { ...base.diagnosis, diagnosed_failure_type: null, correct: false },

@@ -1,6 +1,7 @@
 import type { PhaseName, RunStatus, ScenarioTarget, WatchdogEventKind } from '../chaos/index.js';
 import type { LatencyPercentiles } from '../common/index.js';
 import type { InvariantViolation } from '../stack/index.js';
+import type { EvidenceSections } from './evidence-sections.js';
 
 /** How a run was started; the summary's `test_run` comes from it. */
 export interface ChaosRunInfo {
@@ -25,7 +26,7 @@ type BeforeDuringAfter = { before_chaos: number; during_chaos: number; after_cha
  * ours after them. Check names and failure types stay plain strings so that a
  * newer run directory still reads.
  */
-export interface ScenarioReport {
+export interface ScenarioReport extends EvidenceSections {
   scenario: {
     name: string;
     description: string;
@@ -63,7 +64,8 @@ export interface ScenarioReport {
   status: RunStatus;
   error: string | null;
   passed: boolean;
-  checks: { name: string; passed: boolean; detail: string }[];
+  /** `skipped`: the system could not give the check's evidence (then `passed` is false and the run is not failed by it). */
+  checks: { name: string; passed: boolean; skipped: boolean; detail: string }[];
   failed_checks: string[];
   seed: number;
   iteration: number;
@@ -125,6 +127,8 @@ export interface ChaosSummary {
     average_recovery_time_seconds: number | null;
   };
   seed: number;
+  /** Scenarios that did not apply to the system (e.g. a database outage for a bot with no database): neither passed nor failed. */
+  skipped_scenarios: number;
   soak_duration_seconds: number | null;
   aborted: boolean;
   scenarios: {

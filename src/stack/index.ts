@@ -1,4 +1,13 @@
-export { createStack, type Stack, type StackEndpoints, type StackOptions } from './stack.js';
+export {
+  createStack,
+  engineOptionsFor,
+  readInvariants,
+  type EngineSettings,
+  type Stack,
+  type StackOptions,
+} from './stack.js';
+export { createWorld, type StackEndpoints, type World, type WorldOptions } from './world.js';
+export { WorldEvidence, type WireOrderOutcome } from './world-evidence.js';
 export { startEngine, type EngineHandle, type EngineProcess } from './engine-handle.js';
 export {
   checkInvariants,

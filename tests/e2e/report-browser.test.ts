@@ -170,6 +170,9 @@ function simulatedRun(scenario: Scenario, shape: RunShape): ScenarioResult {
       firstAlertMs: 1_350,
       events: watchdogEvents(scenario.failureType, phases, shape.recoveryS),
     },
+    system: undefined,
+    account: undefined,
+    verdicts: undefined,
     invariants: {
       lost: 0,
       duplicated: shape.broken ? 1 : 0,

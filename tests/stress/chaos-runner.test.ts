@@ -4,6 +4,7 @@ import { roundOrder, runScenario, type Scenario } from '../../src/chaos/index.js
 import { closeServer, listen, SeededRandom } from '../../src/common/index.js';
 import { createProxyServer, ProxyClient } from '../../src/proxy/index.js';
 import { createStack } from '../../src/stack/index.js';
+import { BuiltinSystem } from '../../src/sut/index.js';
 import { failedChecks, quickSuite, scenario, scratchDir } from '../support/chaos-run.js';
 
 const scratch = scratchDir();
@@ -121,7 +122,8 @@ describe('chaos runner: guarantees', () => {
     try {
       const controller = new AbortController();
       const long = tinyScenario({ chaosSeconds: 60 });
-      const run = runScenario(long, stack, {
+      const bed = { world: stack.world, system: new BuiltinSystem(stack.engine, stack.world) };
+      const run = runScenario(long, bed, {
         seed: 5,
         iteration: 1,
         signal: controller.signal,

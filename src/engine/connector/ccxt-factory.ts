@@ -50,16 +50,11 @@ export function createCcxtExchange(options: CcxtExchangeOptions): CcxtExchange {
     options: {
       defaultType: 'spot',
       recvWindow: options.recvWindowMs ?? CCXT_FACTORY_DEFAULTS.recvWindowMs,
-      ...(options.baseUrl !== undefined && {
-        fetchMarkets: { types: ['spot'] },
-        // Wallet and margin endpoints (sapi) a spot simulator does not model.
-        fetchCurrencies: false,
-        fetchMargins: false,
-      }),
+      ...(options.baseUrl !== undefined && SIMULATED_SPOT_OPTIONS),
     },
+    ...(options.baseUrl !== undefined && { urls: { api: apiUrlsAt(options.baseUrl) } }),
   });
-  if (options.baseUrl !== undefined) pointAt(exchange, options.baseUrl);
-  else if (options.sandbox === true) exchange.setSandboxMode(true);
+  if (options.baseUrl === undefined && options.sandbox === true) exchange.setSandboxMode(true);
   return instrument(exchange);
 }
 
@@ -75,11 +70,43 @@ function exchangeClass(exchangeId: string): CcxtClass {
   return found as CcxtClass;
 }
 
-/** Rewrites every API URL to baseUrl + its own path (/api/v3, /sapi/v1, …). */
-function pointAt(exchange: CcxtExchange, baseUrl: string): void {
+/** ccxt options for a Binance-compatible spot venue that models no wallet or margin endpoints. */
+const SIMULATED_SPOT_OPTIONS = {
+  fetchMarkets: { types: ['spot'] },
+  // Wallet and margin endpoints (sapi) a spot simulator does not model.
+  fetchCurrencies: false,
+  fetchMargins: false,
+};
+
+/**
+ * The configuration for ccxt's `binance` constructor that points every API
+ * URL at `baseUrl`, spot only: what a bot (or freqtrade's `ccxt_config`)
+ * needs to trade against the simulator unchanged. Plain JSON.
+ */
+export function ccxtBinanceConfig(options: {
+  baseUrl: string;
+  apiKey: string;
+  secret: string;
+}): Record<string, unknown> {
+  return {
+    apiKey: options.apiKey,
+    secret: options.secret,
+    urls: { api: apiUrlsAt(options.baseUrl) },
+    options: { defaultType: 'spot', ...SIMULATED_SPOT_OPTIONS },
+  };
+}
+
+let binanceApiUrls: Record<string, string> | undefined;
+
+/** Every string entry of ccxt binance's `urls.api`, as baseUrl + its own path (/api/v3, /sapi/v1, …). */
+function apiUrlsAt(baseUrl: string): Record<string, string> {
+  binanceApiUrls ??= Object.fromEntries(
+    Object.entries(new ccxt.binance().urls['api'] as Record<string, unknown>).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
   const base = baseUrl.replace(/\/+$/, '');
-  const api = exchange.urls['api'] as Record<string, unknown>;
-  for (const [name, url] of Object.entries(api)) {
-    if (typeof url === 'string') api[name] = `${base}${new URL(url).pathname}`;
-  }
+  return Object.fromEntries(
+    Object.entries(binanceApiUrls).map(([name, url]) => [name, `${base}${new URL(url).pathname}`]),
+  );
 }

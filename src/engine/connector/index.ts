@@ -14,6 +14,7 @@ export type {
 } from './venue-client.js';
 export {
   CCXT_FACTORY_DEFAULTS,
+  ccxtBinanceConfig,
   createCcxtExchange,
   type CcxtExchangeOptions,
 } from './ccxt-factory.js';

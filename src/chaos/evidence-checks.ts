@@ -1,0 +1,64 @@
+import { formatAmount } from '../common/index.js';
+import {
+  findDuplicateOrders,
+  findRetryAfterViolations,
+  type DuplicateJudgment,
+  type RetryAfterJudgment,
+} from '../judge/index.js';
+import type { World } from '../stack/index.js';
+import type { SystemUnderTest } from '../sut/index.js';
+
+/** An order left resting at the venue after the system stopped. */
+export interface OrphanOrder {
+  symbol: string;
+  orderId: number;
+  clientOrderId: string;
+  side: string;
+  price: string;
+  remainingQty: string;
+  /** When the venue accepted it, ms since the epoch. */
+  at: number;
+}
+
+/** What the world's evidence says of a system, whatever the system is. */
+export interface WorldVerdicts {
+  duplicates: DuplicateJudgment;
+  retryAfter: RetryAfterJudgment;
+  orphans: { orders: OrphanOrder[]; total: number };
+}
+
+/** Orphans listed in a report; the total counts them all. */
+const MAX_ORPHANS_LISTED = 100;
+
+/**
+ * Judges a stopped system from the venue's and the wire's records since
+ * `since`: orders placed twice, back-offs broken, orders left resting.
+ * Nothing here asks the system anything.
+ */
+export async function judgeWorldEvidence(
+  world: World,
+  system: SystemUnderTest,
+  since: number,
+): Promise<WorldVerdicts> {
+  const { evidence } = world;
+  const apiKey = system.apiKey;
+  const [duplicates, retryAfter] = await Promise.all([
+    findDuplicateOrders(
+      () => evidence.venue(since),
+      () => evidence.wire(since),
+      { apiKey, blindResends: !system.clientIdsNameIntents },
+    ),
+    findRetryAfterViolations(() => evidence.wire(since), { proxy: 'exchange' }),
+  ]);
+  const resting = world.exchange.venue.openOrders(apiKey).filter((order) => order.time >= since);
+  const orders = resting.slice(0, MAX_ORPHANS_LISTED).map((order) => ({
+    symbol: order.symbol,
+    orderId: order.orderId,
+    clientOrderId: order.clientOrderId,
+    side: order.side,
+    price: formatAmount(order.price),
+    remainingQty: formatAmount(order.origQty - order.executedQty),
+    at: order.time,
+  }));
+  return { duplicates, retryAfter, orphans: { orders, total: resting.length } };
+}

@@ -1,0 +1,127 @@
+import { EventEmitter, once } from 'node:events';
+import { join } from 'node:path';
+import {
+  JsonLinesWriter,
+  ORDER_PATH,
+  readJsonLines,
+  type VenueRequest,
+  type WireRequest,
+} from '../evidence/index.js';
+import type { Exchange } from '../exchange/index.js';
+import type { ProxyServer } from '../proxy/index.js';
+
+/** One order request as it ended on the wire, joined with what the venue made of it. */
+export interface WireOrderOutcome {
+  /** The venue accepted it and its answer reached the client. */
+  accepted: boolean;
+  /** Arrival at the proxy to the end of its answer, ms. */
+  latencyMs: number;
+  endedAt: number;
+}
+
+interface WorldEvidenceEvents {
+  /** A signed request the venue authenticated and answered without error. */
+  signedOk: [record: VenueRequest];
+  /** An order request ended at the exchange proxy. */
+  orderOutcome: [outcome: WireOrderOutcome];
+}
+
+/** Venue records awaiting their wire record, by request id; bounded: each request ends. */
+const MAX_AWAITING = 100_000;
+
+/**
+ * Records what the venue saw and what the wire did, as JSON lines under
+ * `dir` (venue.jsonl, wire.jsonl), and tells live listeners the two things a
+ * runner needs while a scenario runs: authenticated requests (readiness, a
+ * sign of life) and order outcomes joined across the two (the phase counts
+ * and recovery of a system that reports nothing itself). The judge reads the
+ * files afterwards, streamed, so memory stays flat however long the run.
+ */
+export class WorldEvidence extends EventEmitter<WorldEvidenceEvents> {
+  readonly venuePath: string;
+  readonly wirePath: string;
+  private readonly venueLog: JsonLinesWriter<VenueRequest>;
+  private readonly wireLog: JsonLinesWriter<WireRequest>;
+  /** Accepted order ids' venue status, by request id, until the wire says how the answer ended. */
+  private readonly awaiting = new Map<string, number>();
+  private readonly unsubscribe: Array<() => void>;
+  private lastSignedOk: number | undefined;
+
+  constructor(dir: string, exchange: Exchange, proxyServer: ProxyServer) {
+    super();
+    this.venuePath = join(dir, 'venue.jsonl');
+    this.wirePath = join(dir, 'wire.jsonl');
+    this.venueLog = new JsonLinesWriter(this.venuePath);
+    this.wireLog = new JsonLinesWriter(this.wirePath);
+    this.unsubscribe = [
+      exchange.onRequest((record) => this.onVenue(record)),
+      proxyServer.onWireRequest((record) => this.onWire(record)),
+    ];
+  }
+
+  /** When the venue last answered an authenticated request without error, ms since the epoch. */
+  get lastSignedOkAt(): number | undefined {
+    return this.lastSignedOk;
+  }
+
+  /** Resolves with the time of the first authenticated, successful request at or after `since`. */
+  async signedRequestSince(since: number, signal: AbortSignal): Promise<number> {
+    if (this.lastSignedOk !== undefined && this.lastSignedOk >= since) return this.lastSignedOk;
+    for (;;) {
+      const [record] = (await once(this, 'signedOk', { signal })) as [VenueRequest];
+      if (record.at >= since) return record.at;
+    }
+  }
+
+  /** The venue's records from `since` on (ms since the epoch), streamed from the file. */
+  async *venue(since = 0): AsyncGenerator<VenueRequest> {
+    await this.flush();
+    for await (const record of readJsonLines<VenueRequest>(this.venuePath)) {
+      if (record.at >= since) yield record;
+    }
+  }
+
+  /** The wire's records of requests that arrived from `since` on, streamed from the file (in order of their end). */
+  async *wire(since = 0): AsyncGenerator<WireRequest> {
+    await this.flush();
+    for await (const record of readJsonLines<WireRequest>(this.wirePath)) {
+      if (record.at >= since) yield record;
+    }
+  }
+
+  /** Stops recording and closes the files. */
+  async close(): Promise<void> {
+    for (const stop of this.unsubscribe) stop();
+    await Promise.all([this.venueLog.close(), this.wireLog.close()]);
+  }
+
+  /** Waits until everything recorded so far is in the files. */
+  private async flush(): Promise<void> {
+    await Promise.all([this.venueLog.flush(), this.wireLog.flush()]);
+  }
+
+  private onVenue(record: VenueRequest): void {
+    this.venueLog.append(record);
+    if (record.signed && record.status < 400) {
+      this.lastSignedOk = record.at;
+      this.emit('signedOk', record);
+    }
+    const accepted = record.order?.orderId !== null && record.order?.orderId !== undefined;
+    if (accepted && record.requestId !== null && this.awaiting.size < MAX_AWAITING) {
+      this.awaiting.set(record.requestId, record.status);
+    }
+  }
+
+  private onWire(record: WireRequest): void {
+    this.wireLog.append(record);
+    const venueStatus = this.awaiting.get(record.requestId);
+    this.awaiting.delete(record.requestId);
+    if (record.method !== 'POST' || record.path !== ORDER_PATH) return;
+    this.emit('orderOutcome', {
+      accepted:
+        venueStatus !== undefined && record.end === 'answered' && record.status === venueStatus,
+      latencyMs: record.endedAt - record.at,
+      endedAt: record.endedAt,
+    });
+  }
+}

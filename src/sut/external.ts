@@ -1,0 +1,260 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { messageOf, sleep } from '../common/index.js';
+import { readLines } from '../evidence/index.js';
+import { judgeIntents } from '../judge/index.js';
+import type { World, WireOrderOutcome } from '../stack/index.js';
+import { OutputCapture } from './output-tail.js';
+import { ProcessGroup } from './process-group.js';
+import type {
+  OrderAccount,
+  ScenarioCue,
+  SystemEvents,
+  SystemReport,
+  SystemStarter,
+  SystemUnderTest,
+} from './system.js';
+import { summarizeIntents } from './intents-summary.js';
+import { targetEnvironment, type TargetFiles } from './target-env.js';
+
+export interface ExternalTargetOptions {
+  /** A shell command line: the user's bot. */
+  command: string;
+  /** Ready when a line of its output matches; default: at its first authenticated request to the venue. */
+  readyPattern?: RegExp;
+  /** Ready when this URL answers 2xx. */
+  healthUrl?: string;
+  /** Longest wait for ready, s. Default 60. */
+  readyTimeoutSeconds?: number;
+  /** Between SIGTERM and SIGKILL at the stop, s. Default 10. */
+  graceSeconds?: number;
+  /** The bot must report its intents (N1V1_INTENTS_FILE); default: judged only when it does. */
+  intentsRequired?: boolean;
+}
+
+export const EXTERNAL_DEFAULTS = { readyTimeoutSeconds: 60, graceSeconds: 10 };
+
+/** The user's bot, any language, as a system under test: one process group per scenario. */
+export function externalProcess(options: ExternalTargetOptions): SystemStarter {
+  return async (world, context) => {
+    await mkdir(context.runDir, { recursive: true });
+    const files: TargetFiles = {
+      intentsFile: join(context.runDir, 'intents.jsonl'),
+      phaseFile: join(context.runDir, 'phase'),
+      runDir: context.runDir,
+    };
+    await writeFile(files.phaseFile, 'baseline');
+    const env = targetEnvironment(world, files, context.scenario);
+    const logDir = context.logDir ?? context.runDir;
+    await mkdir(logDir, { recursive: true });
+    return new ExternalSystem(
+      world,
+      options,
+      files,
+      env,
+      join(logDir, `${context.logName}-target.log`),
+    );
+  };
+}
+
+/**
+ * Judged only from what it cannot fake: the venue's records and the wire's.
+ * Its order outcomes are the wire's (an order request that ended at the
+ * exchange proxy, accepted at the venue with its answer delivered, or not);
+ * it has no watchdog and no journal, only, if it cooperates, an intents file.
+ */
+export class ExternalSystem implements SystemUnderTest {
+  readonly kind = 'external';
+  readonly clientIdsNameIntents = false;
+  readonly countsRefusedConnections = false;
+  readonly events = new EventEmitter<SystemEvents>();
+  readonly apiKey: string;
+  readonly watchdogLog = undefined;
+  readonly summary = undefined;
+  private readonly group: ProcessGroup;
+  private readonly output: OutputCapture;
+  private readonly startedAt = Date.now();
+  private stopping = false;
+  private report: SystemReport | undefined;
+
+  constructor(
+    private readonly world: World,
+    private readonly options: ExternalTargetOptions,
+    private readonly files: TargetFiles,
+    env: Record<string, string>,
+    logFile: string,
+  ) {
+    this.apiKey = world.account.apiKey;
+    this.group = new ProcessGroup(options.command, env, process.cwd());
+    this.output = new OutputCapture(logFile, [this.group.child.stdout, this.group.child.stderr]);
+    world.evidence.on('orderOutcome', this.forward);
+  }
+
+  async ready(signal: AbortSignal): Promise<void> {
+    const timeoutS = this.options.readyTimeoutSeconds ?? EXTERNAL_DEFAULTS.readyTimeoutSeconds;
+    const done = new AbortController();
+    const linked = AbortSignal.any([signal, done.signal, AbortSignal.timeout(timeoutS * 1000)]);
+    try {
+      await Promise.race([this.readySign(linked), this.exitBeforeReady()]);
+    } catch (error) {
+      signal.throwIfAborted();
+      if (linked.aborted && !done.signal.aborted) {
+        throw new Error(
+          `the target was not ready within ${timeoutS} s (${this.readyWhat()})${this.lastWords()}`,
+        );
+      }
+      throw error;
+    } finally {
+      done.abort();
+    }
+  }
+
+  async cue(cue: ScenarioCue): Promise<void> {
+    // Written aside and renamed: a bot polling the file never reads half a word.
+    const aside = `${this.files.phaseFile}.next`;
+    await writeFile(aside, cue.phase);
+    await rename(aside, this.files.phaseFile);
+  }
+
+  refusedConnections(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  componentHealthy(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  async stop(): Promise<SystemReport> {
+    if (this.report) return this.report;
+    const diedEarly = !this.group.running;
+    this.stopping = true;
+    const graceMs = (this.options.graceSeconds ?? EXTERNAL_DEFAULTS.graceSeconds) * 1000;
+    const stopped = await this.group.stop(graceMs);
+    const exit = await this.group.exited;
+    await this.output.close();
+    this.world.evidence.off('orderOutcome', this.forward);
+    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+    this.report = {
+      kind: 'external',
+      command: this.options.command,
+      exitCode: exit.code,
+      signal: exit.signal,
+      survived: !diedEarly,
+      detail: diedEarly
+        ? `exited on its own (${how}) before the runner stopped it`
+        : `ran until stopped; exited with ${how}${stopped.killed ? ' after SIGKILL (it outlived the grace period)' : ''}`,
+      lastOutput: this.output.lastLines(),
+      logFile: this.output.path,
+      leftProcessesBehind: stopped.leftover,
+    };
+    return this.report;
+  }
+
+  async orderAccount(): Promise<OrderAccount> {
+    const reported = await stat(this.files.intentsFile).then(
+      (found) => found.size > 0,
+      () => false,
+    );
+    if (!reported && !this.options.intentsRequired) {
+      return {
+        verdict: {
+          status: 'skipped',
+          reason: 'the target reports no intents (N1V1_INTENTS_FILE stayed empty)',
+        },
+      };
+    }
+    if (!reported) {
+      return {
+        verdict: {
+          status: 'judged',
+          passed: false,
+          detail: 'the target reported no intents, and --target-intents requires them',
+        },
+      };
+    }
+    try {
+      const judged = await judgeIntents(
+        () => readLines(this.files.intentsFile),
+        () => this.world.evidence.venue(this.startedAt),
+        { apiKey: this.apiKey },
+      );
+      const intents = summarizeIntents(judged);
+      return {
+        verdict: { status: 'judged', passed: judged.ok, detail: intents.detail },
+        intents: intents.summary,
+      };
+    } catch (error) {
+      return {
+        verdict: {
+          status: 'judged',
+          passed: false,
+          detail: `the intents could not be judged: ${messageOf(error)}`,
+        },
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+  }
+
+  /** The sign the user chose, or the first authenticated request the venue answered. */
+  private async readySign(signal: AbortSignal): Promise<void> {
+    const { readyPattern, healthUrl } = this.options;
+    if (readyPattern) return this.lineMatching(readyPattern, signal);
+    if (healthUrl) return this.healthAnswers(healthUrl, signal);
+    await this.world.evidence.signedRequestSince(this.startedAt, signal);
+  }
+
+  private readyWhat(): string {
+    if (this.options.readyPattern) return `no output line matched ${this.options.readyPattern}`;
+    if (this.options.healthUrl) return `${this.options.healthUrl} never answered 2xx`;
+    return 'it made no authenticated request to the venue';
+  }
+
+  private lineMatching(pattern: RegExp, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stop = this.output.onLine((line) => {
+        if (!pattern.test(line)) return;
+        stop();
+        resolve();
+      });
+      signal.addEventListener('abort', () => {
+        stop();
+        reject(signal.reason as Error);
+      });
+    });
+  }
+
+  private async healthAnswers(url: string, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const ok = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(1_000)]) })
+        .then((response) => response.ok)
+        .catch(() => false);
+      if (ok) return;
+      await sleep(200, signal);
+    }
+  }
+
+  private async exitBeforeReady(): Promise<never> {
+    const exit = await this.group.exited;
+    // Let the last lines it printed reach the tail first.
+    await sleep(100);
+    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+    throw new Error(`the target exited (${how}) before it was ready${this.lastWords()}`);
+  }
+
+  private lastWords(): string {
+    const lines = this.output.lastLines().slice(-5);
+    return lines.length === 0 ? '; it printed nothing' : `; its last output: ${lines.join(' | ')}`;
+  }
+
+  private readonly forward = (outcome: WireOrderOutcome): void => {
+    if (this.stopping) return;
+    this.events.emit(
+      'outcome',
+      outcome.accepted ? { kind: 'order', latencyMs: outcome.latencyMs } : { kind: 'failure' },
+    );
+  };
+}
