@@ -38,6 +38,19 @@ export function scenarioChecks(measured: Measured): Check[] {
   ];
 }
 
+/**
+ * The checks that need no scenario: the system's own account of its orders,
+ * and what the venue's and the wire's evidence says (for a world served
+ * without one, `n1v1 stack --judge`).
+ */
+export function evidenceVerdictChecks(
+  verdicts: WorldVerdicts,
+  account: OrderAccount,
+  expectFlat: boolean,
+): Check[] {
+  return [invariantCheck(account), ...evidenceChecks(verdicts, expectFlat)];
+}
+
 function recoveryChecks({ scenario, recoverySeconds }: Measured): Check[] {
   const detected = recoverySeconds !== null;
   return [
@@ -101,6 +114,7 @@ function invariantCheck(account: OrderAccount | undefined): Check {
 
 function survivedCheck(system: SystemReport | undefined): Check {
   if (!system) return { name: 'target_survived', passed: false, detail: 'not stopped by the run' };
+  if (!system.runByThisTool) return skipped('target_survived', system.detail);
   const lastWords =
     system.survived || system.lastOutput.length === 0
       ? ''

@@ -8,6 +8,9 @@ import {
 import type { World } from '../stack/index.js';
 import type { SystemUnderTest } from '../sut/index.js';
 
+/** Whose evidence is judged: its API key, and whether its client order ids name its intents. */
+export type EvidenceSubject = Pick<SystemUnderTest, 'apiKey' | 'clientIdsNameIntents'>;
+
 /** An order left resting at the venue after the system stopped. */
 export interface OrphanOrder {
   symbol: string;
@@ -37,16 +40,16 @@ const MAX_ORPHANS_LISTED = 100;
  */
 export async function judgeWorldEvidence(
   world: World,
-  system: SystemUnderTest,
+  trader: EvidenceSubject,
   since: number,
 ): Promise<WorldVerdicts> {
   const { evidence } = world;
-  const apiKey = system.apiKey;
+  const { apiKey } = trader;
   const [duplicates, retryAfter] = await Promise.all([
     findDuplicateOrders(
       () => evidence.venue(since),
       () => evidence.wire(since),
-      { apiKey, blindResends: !system.clientIdsNameIntents },
+      { apiKey, blindResends: !trader.clientIdsNameIntents },
     ),
     findRetryAfterViolations(() => evidence.wire(since), { proxy: 'exchange' }),
   ]);

@@ -176,3 +176,19 @@ export interface ScenarioResult {
   checks: Check[];
   passed: boolean;
 }
+
+/** The system under test as a scenario file names it (`target:` beside `scenarios:`); flags win over it. */
+export interface TargetConfig {
+  /** Shell command that runs the bot. */
+  command: string;
+  /** Regular expression: ready when a line of its output matches. */
+  readyPattern: string | undefined;
+  /** Ready when this URL answers 2xx. */
+  healthUrl: string | undefined;
+  readyTimeoutSeconds: number | undefined;
+  graceSeconds: number | undefined;
+  /** It must report its intents. */
+  intents: boolean | undefined;
+  /** Orders left resting after it stopped fail the scenario. */
+  expectFlat: boolean | undefined;
+}

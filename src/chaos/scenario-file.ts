@@ -3,7 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { isJsonObject, messageOf } from '../common/index.js';
 import { ProxyError, parseToxicSpec, toxicDefinition, toxicTypes } from '../proxy/index.js';
-import type { FaultSpec, Scenario } from './model.js';
+import type { FaultSpec, Scenario, TargetConfig } from './model.js';
 import {
   listSchema,
   scenarioSchema,
@@ -11,6 +11,7 @@ import {
   type FaultInput,
   type Path,
   type ScenarioInput,
+  type TargetInput,
 } from './scenario-schema.js';
 
 export { TARGET_PROXY_MODES } from './scenario-schema.js';
@@ -33,17 +34,33 @@ export class ScenarioFileError extends Error {
 
 /** Reads and validates a scenario file (YAML, or JSON when it ends in .json). */
 export async function loadScenarioFile(path: string): Promise<Scenario[]> {
+  return (await loadScenarioConfig(path)).scenarios;
+}
+
+/** A scenario file's scenarios, and the system under test it names (`target:` beside `scenarios:`), if any. */
+export interface ScenarioConfig {
+  scenarios: Scenario[];
+  target: TargetConfig | undefined;
+}
+
+/** Reads and validates a scenario file with the target it may name. */
+export async function loadScenarioConfig(path: string): Promise<ScenarioConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new ScenarioFileError(path, `cannot read the file: ${messageOf(error)}`, 'unreadable');
   }
-  return parseScenarioDocument(text, path);
+  return parseScenarioConfig(text, path);
 }
 
 /** Validates a scenario file's text: one scenario or `{scenarios: [...]}`, defaults filled in. */
 export function parseScenarioDocument(text: string, fileName: string): Scenario[] {
+  return parseScenarioConfig(text, fileName).scenarios;
+}
+
+/** Validates a scenario file's text: one scenario, or `{target?, scenarios: [...]}`. */
+export function parseScenarioConfig(text: string, fileName: string): ScenarioConfig {
   const document = parseText(text, fileName);
   if (document === null || document === undefined) {
     throw new ScenarioFileError(
@@ -56,9 +73,8 @@ export function parseScenarioDocument(text: string, fileName: string): Scenario[
     throw new ScenarioFileError(fileName, problem);
   }
   const listed = Object.hasOwn(document, 'scenarios');
-  const inputs = listed
-    ? validate(listSchema, document, fileName).scenarios
-    : [validate(scenarioSchema, document, fileName)];
+  const list = listed ? validate(listSchema, document, fileName) : undefined;
+  const inputs = list ? list.scenarios : [validate(scenarioSchema, document, fileName)];
   const scenarios = inputs.map((input, index) =>
     toScenario(input, listed ? ['scenarios', index] : [], fileName),
   );
@@ -71,7 +87,19 @@ export function parseScenarioDocument(text: string, fileName: string): Scenario[
     }
     first.set(name, index);
   });
-  return scenarios;
+  return { scenarios, target: list?.target && toTarget(list.target) };
+}
+
+function toTarget(input: TargetInput): TargetConfig {
+  return {
+    command: input.command,
+    readyPattern: input.ready,
+    healthUrl: input.health,
+    readyTimeoutSeconds: input.ready_timeout_seconds,
+    graceSeconds: input.grace_seconds,
+    intents: input.intents,
+    expectFlat: input.expect_flat,
+  };
 }
 
 function parseText(text: string, fileName: string): unknown {

@@ -97,8 +97,39 @@ export const scenarioSchema = strictObject(
   'a scenario object',
 );
 
+/** The system under test, beside a list of scenarios: the file's answer to the --target-* flags. */
+export const targetSchema = strictObject(
+  {
+    command: z
+      .string({ error: 'expected the shell command that runs your bot' })
+      .refine((text) => text.trim() !== '', { error: 'expected a non-empty command' }),
+    ready: z
+      .string({ error: 'expected a regular expression matching a line of its output' })
+      .refine(isRegExp, { error: 'expected a valid regular expression' })
+      .optional(),
+    health: z
+      .url({ error: 'expected an http:// URL that answers 2xx once it is ready' })
+      .optional(),
+    ready_timeout_seconds: seconds(3600).optional(),
+    grace_seconds: seconds(600).optional(),
+    intents: z.boolean({ error: 'expected true or false' }).optional(),
+    expect_flat: z.boolean({ error: 'expected true or false' }).optional(),
+  },
+  'a target object {command, ready, health, ready_timeout_seconds, grace_seconds, intents, expect_flat}',
+);
+
+function isRegExp(text: string): boolean {
+  try {
+    new RegExp(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const listSchema = strictObject(
   {
+    target: targetSchema.optional(),
     scenarios: z
       .array(scenarioSchema, { error: 'expected a list of scenarios' })
       .min(1, { error: 'expected at least one scenario' }),
@@ -108,3 +139,4 @@ export const listSchema = strictObject(
 
 export type ScenarioInput = z.output<typeof scenarioSchema>;
 export type FaultInput = z.output<typeof faultSchema>;
+export type TargetInput = z.output<typeof targetSchema>;

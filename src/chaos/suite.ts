@@ -1,6 +1,7 @@
 import { LatencyRecorder, messageOf, SeededRandom } from '../common/index.js';
 import { join } from 'node:path';
-import { createWorld, type StackOptions } from '../stack/index.js';
+import { sleep } from '../common/index.js';
+import { createWorld, type StackOptions, type World } from '../stack/index.js';
 import { builtinEngine, type SystemStarter } from '../sut/index.js';
 import { quickScenario } from './builtins.js';
 import type { Scenario, ScenarioResult } from './model.js';
@@ -28,6 +29,14 @@ export interface SuiteOptions {
   target?: SystemStarter;
   /** Orders left resting at the venue after the system stopped fail a scenario. Default false. */
   expectFlat?: boolean;
+  /**
+   * One world for every scenario instead of a fresh one each (a bot this
+   * tool does not run stays connected throughout); scenarios run one after
+   * another with `settleSeconds` between them. The caller closes it.
+   */
+  sharedWorld?: World;
+  /** Between scenarios on a shared world, s. Default 5 (2 with quick). */
+  settleSeconds?: number;
   signal: AbortSignal;
   onScenarioStart?: (scenario: Scenario, iteration: number) => void;
   onProgress?: (progress: Progress) => void;
@@ -67,11 +76,12 @@ export async function runChaosSuite(options: SuiteOptions): Promise<SuiteResult>
         iteration,
         seed: options.seed + runIndex++,
       }));
-      if (options.parallel) {
+      if (options.parallel && !options.sharedWorld) {
         await Promise.all(plan.map((planned) => runOne(planned)));
       } else {
         for (const [i, planned] of plan.entries()) {
           if (options.signal.aborted) break;
+          if (options.sharedWorld && results.length > 0) await settle(options);
           await runOne(planned, plan[i + 1]);
         }
       }
@@ -132,8 +142,14 @@ async function runPlanned(
       options.signal.aborted,
     );
   } finally {
-    await closeBed(bed);
+    await closeBed(bed, beds.ownsWorlds);
   }
+}
+
+/** Lets a shared world's system settle after one scenario's faults before the next one's baseline. */
+async function settle(options: SuiteOptions): Promise<void> {
+  const seconds = options.settleSeconds ?? (options.quick ? 2 : 5);
+  await sleep(seconds * 1000, options.signal).catch(() => undefined);
 }
 
 /**
@@ -146,8 +162,14 @@ class BedSupply {
 
   constructor(private readonly options: SuiteOptions) {}
 
+  /** False on a shared world: closing a bed then leaves the world alone. */
+  get ownsWorlds(): boolean {
+    return this.options.sharedWorld === undefined;
+  }
+
   prepare(planned: Planned): void {
-    if (this.prepared || this.options.signal.aborted) return;
+    // On a shared world the next system starts once this scenario is over.
+    if (this.prepared || this.options.signal.aborted || !this.ownsWorlds) return;
     const bed = this.build(planned);
     // Its failure is reported by take(); until then it must not go unhandled.
     bed.catch(() => undefined);
@@ -166,12 +188,12 @@ class BedSupply {
   async close(): Promise<void> {
     const prepared = this.prepared;
     this.prepared = undefined;
-    if (prepared) await closeBed(await prepared.bed.catch(() => undefined));
+    if (prepared) await closeBed(await prepared.bed.catch(() => undefined), this.ownsWorlds);
   }
 
   private async build({ scenario, seed }: Planned): Promise<TestBed> {
-    const { stack, target, signal } = this.options;
-    const world = await createWorld({ ...stack, seed });
+    const { stack, target, signal, sharedWorld } = this.options;
+    const world = sharedWorld ?? (await createWorld({ ...stack, seed }));
     try {
       const start = target ?? builtinEngine(stack);
       const runDir = join(world.dataDir, 'target');
@@ -184,16 +206,16 @@ class BedSupply {
       });
       return { world, system };
     } catch (error) {
-      await world.close();
+      if (this.ownsWorlds) await world.close();
       throw error;
     }
   }
 }
 
-async function closeBed(bed: TestBed | undefined): Promise<void> {
+async function closeBed(bed: TestBed | undefined, ownsWorld: boolean): Promise<void> {
   if (!bed) return;
   await bed.system.close().catch(() => undefined);
-  await bed.world.close().catch(() => undefined);
+  if (ownsWorld) await bed.world.close().catch(() => undefined);
 }
 
 /** 20261127T221503Z: sortable, and safe in a file name. */

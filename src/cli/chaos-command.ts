@@ -2,21 +2,25 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
   BUILT_IN_SCENARIOS,
-  loadScenarioFile,
+  loadScenarioConfig,
   runChaosSuite,
   ScenarioFileError,
   type Scenario,
+  type ScenarioConfig,
   type ScenarioResult,
   type SuiteMode,
+  type TargetConfig,
 } from '../chaos/index.js';
 import { writeChaosRun, writeChaosViews } from '../report/index.js';
 import { ChaosProgress, verdictOf } from './chaos-progress.js';
 import { collect, commaList, integerIn } from './parsers.js';
 import { databaseUrlFromEnv, interruptOn, writableDirectory } from './run-support.js';
 import { formatTable } from './table.js';
+import { attachWorld, describeTarget } from './target-world.js';
+import { chooseTarget, withTargetOptions, type TargetFlags } from './target-options.js';
 import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
 
-interface ChaosFlags {
+interface ChaosFlags extends TargetFlags {
   scenarios?: string[];
   scenarioFile: string[];
   mode: SuiteMode;
@@ -31,6 +35,10 @@ interface ChaosFlags {
 }
 
 export function chaosCommand(): Command {
+  return withTargetOptions(chaosOptions());
+}
+
+function chaosOptions(): Command {
   return new Command('chaos')
     .description(
       'run chaos scenarios against the local stack (exchange simulator, fault proxy, database, engine): ' +
@@ -74,7 +82,11 @@ export function chaosCommand(): Command {
 }
 
 async function runChaos(flags: ChaosFlags): Promise<void> {
-  const scenarios = await selectScenarios(flags);
+  const { scenarios, fileTarget } = await selectScenarios(flags);
+  const target = chooseTarget(flags, fileTarget);
+  if (target.kind === 'attached' && flags.parallel) {
+    throw new UsageError('--parallel needs a world per scenario; --target-external serves one');
+  }
   const databaseUrl = databaseUrlFromEnv();
   // Found out now, not after a run of many minutes.
   await writableDirectory(flags.outputDir, '--output-dir');
@@ -84,7 +96,8 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
   const progress = new ChaosProgress({ stream: process.stderr, live, verbose: flags.verbose });
   progress.line(
     `chaos: ${scenarios.map((s) => s.name).join(', ')} · mode ${flags.mode}${flags.parallel ? ', parallel' : ''}` +
-      `${flags.quick ? ', quick' : ''}${flags.duration ? `, soak ${flags.duration} s` : ''} · seed ${seed}`,
+      `${flags.quick ? ', quick' : ''}${flags.duration ? `, soak ${flags.duration} s` : ''} · seed ${seed}` +
+      ` · target ${describeTarget(target)}`,
   );
   const controller = new AbortController();
   const interrupt = interruptOn(
@@ -92,6 +105,12 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
     (text) => progress.line(text),
     'removing every fault, then writing the reports so far',
   );
+  const shared =
+    target.kind === 'attached'
+      ? await attachWorld(flags, { seed, databaseUrl }, target.options, (text) =>
+          progress.line(text),
+        )
+      : undefined;
   try {
     const suite = await runChaosSuite({
       scenarios,
@@ -106,6 +125,9 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
         databaseUrl,
         engineProcess: 'child',
       },
+      target: shared?.starter ?? (target.kind === 'process' ? target.starter : undefined),
+      sharedWorld: shared?.world,
+      expectFlat: target.expectFlat,
       signal: controller.signal,
       onScenarioStart: (scenario, iteration) => progress.started(scenario, iteration),
       onProgress: (tick) => progress.tick(tick),
@@ -131,20 +153,38 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
     if (suite.results.some((result) => !result.passed)) throw new RunFailed('a scenario failed');
   } finally {
     interrupt.dispose();
+    await shared?.world.close();
   }
 }
 
-/** The scenarios to run: by name from the files and the built-ins (files win), in the order named. */
-async function selectScenarios(flags: ChaosFlags): Promise<Scenario[]> {
+/**
+ * The scenarios to run: by name from the files and the built-ins (files win),
+ * in the order named; and the target a file names, if one does.
+ */
+async function selectScenarios(
+  flags: ChaosFlags,
+): Promise<{ scenarios: Scenario[]; fileTarget: TargetConfig | undefined }> {
   const fromFiles: Scenario[] = [];
+  let fileTarget: { path: string; target: TargetConfig } | undefined;
   for (const path of flags.scenarioFile) {
+    let config: ScenarioConfig;
     try {
-      fromFiles.push(...(await loadScenarioFile(path)));
+      config = await loadScenarioConfig(path);
     } catch (error) {
       if (error instanceof ScenarioFileError) throw new UsageError(error.message);
       throw error;
     }
+    fromFiles.push(...config.scenarios);
+    if (!config.target) continue;
+    if (fileTarget) {
+      throw new UsageError(`${path}: target: is already named in ${fileTarget.path}; name it once`);
+    }
+    fileTarget = { path, target: config.target };
   }
+  return { scenarios: pickScenarios(flags, fromFiles), fileTarget: fileTarget?.target };
+}
+
+function pickScenarios(flags: ChaosFlags, fromFiles: Scenario[]): Scenario[] {
   const seen = new Set<string>();
   for (const { name } of fromFiles) {
     if (seen.has(name)) {
@@ -174,8 +214,14 @@ function resultsTable(results: readonly ScenarioResult[]): string {
       `${scenario.slaRecoverySeconds} s`,
       result.chaosFailureRate === null ? '–' : `${result.chaosFailureRate}%`,
       band,
-      String(result.watchdog.alerts),
-      result.invariants ? (result.invariants.ok ? 'ok' : 'BROKEN') : '–',
+      checkCell(result, 'watchdog_alerts_fired', String(result.watchdog.alerts)),
+      checkCell(result, 'invariants_hold', 'ok', 'BROKEN'),
+      checkCell(
+        result,
+        'no_duplicate_orders',
+        'none',
+        String(result.verdicts?.duplicates.duplicatesTotal),
+      ),
     ];
   });
   const header = [
@@ -187,6 +233,19 @@ function resultsTable(results: readonly ScenarioResult[]): string {
     'band',
     'alerts',
     'invariants',
+    'duplicates',
   ];
   return formatTable(header, rows);
+}
+
+/** A check's cell: `passed` or `failed` text as it went, – when it was skipped or not run. */
+function checkCell(
+  result: ScenarioResult,
+  name: ScenarioResult['checks'][number]['name'],
+  passed: string,
+  failed = passed,
+): string {
+  const check = result.checks.find((c) => c.name === name);
+  if (!check || check.skipped) return '–';
+  return check.passed ? passed : failed;
 }

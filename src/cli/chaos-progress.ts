@@ -40,9 +40,15 @@ export class ChaosProgress {
 
   finished(result: ScenarioResult): void {
     const verdict = verdictOf(result);
+    if (result.status === 'skipped') {
+      this.line(`${verdict} ${result.scenario.name}: ${result.error ?? 'does not apply to the target'}`);
+      return;
+    }
     const recovery =
       result.recovery.seconds === null ? 'not detected' : `${result.recovery.seconds} s`;
-    const failed = result.checks.filter((check) => !check.passed).map((check) => check.name);
+    const failed = result.checks
+      .filter((check) => !check.passed && check.skipped !== true)
+      .map((check) => check.name);
     this.line(
       `${verdict} ${result.scenario.name}: recovery ${recovery} (SLA ${result.scenario.slaRecoverySeconds} s), ` +
         `failure rate ${result.chaosFailureRate ?? '–'}%` +
@@ -51,7 +57,9 @@ export class ChaosProgress {
     );
     if (this.options.verbose) {
       for (const check of result.checks)
-        this.line(`   ${check.passed ? '✓' : '✗'} ${check.name}: ${check.detail}`);
+        this.line(
+          `   ${check.skipped ? '–' : check.passed ? '✓' : '✗'} ${check.name}: ${check.detail}`,
+        );
     }
   }
 

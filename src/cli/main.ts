@@ -7,6 +7,7 @@ import { loadCommand } from './load-command.js';
 import { notifyCommand } from './notify-command.js';
 import { proxyCommand } from './proxy-command.js';
 import { reportCommand } from './report-command.js';
+import { stackCommand } from './stack-command.js';
 import { upCommand } from './up-command.js';
 import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
 
@@ -23,6 +24,7 @@ function program(): Command {
     .addCommand(exchangeCommand().exitOverride())
     .addCommand(proxyCommand().exitOverride())
     .addCommand(upCommand().exitOverride())
+    .addCommand(stackCommand().exitOverride())
     .addCommand(chaosCommand().exitOverride())
     .addCommand(loadCommand().exitOverride())
     .addCommand(reportCommand().exitOverride())

@@ -80,3 +80,8 @@ export async function readResults<T>(
     throw error;
   }
 }
+
+/** One JSON line on stdout: the machine-readable lines of the long-running commands. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { sleep } from '../common/index.js';
 import { createStack, type Stack } from '../stack/index.js';
 import { integerIn } from './parsers.js';
+import { printJson } from './run-support.js';
 import { untilStopSignal } from './signals.js';
 import { RunFailed } from './usage-error.js';
 
@@ -99,10 +100,6 @@ function readyLine(stack: Stack): Record<string, unknown> {
     watchdog_url: engine.healthUrl.replace(/\/health$/, '/watchdog/status'),
     chaos_log: engine.chaosLogPath,
   };
-}
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
 function round(value: number): number {

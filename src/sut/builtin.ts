@@ -110,6 +110,7 @@ export class BuiltinSystem implements SystemUnderTest {
       exitCode: null,
       signal: null,
       survived,
+      runByThisTool: true,
       detail,
       lastOutput: [],
       logFile: null,

@@ -1,9 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { messageOf, sleep } from '../common/index.js';
-import { readLines } from '../evidence/index.js';
-import { judgeIntents } from '../judge/index.js';
+import { sleep } from '../common/index.js';
 import type { World, WireOrderOutcome } from '../stack/index.js';
 import { OutputCapture } from './output-tail.js';
 import { ProcessGroup } from './process-group.js';
@@ -15,8 +13,8 @@ import type {
   SystemStarter,
   SystemUnderTest,
 } from './system.js';
-import { summarizeIntents } from './intents-summary.js';
-import { targetEnvironment, type TargetFiles } from './target-env.js';
+import { judgeIntentsFile, wireOutcome } from './intents-summary.js';
+import { targetEnvironment, targetFiles, writePhase, type TargetFiles } from './target-env.js';
 
 export interface ExternalTargetOptions {
   /** A shell command line: the user's bot. */
@@ -38,13 +36,7 @@ export const EXTERNAL_DEFAULTS = { readyTimeoutSeconds: 60, graceSeconds: 10 };
 /** The user's bot, any language, as a system under test: one process group per scenario. */
 export function externalProcess(options: ExternalTargetOptions): SystemStarter {
   return async (world, context) => {
-    await mkdir(context.runDir, { recursive: true });
-    const files: TargetFiles = {
-      intentsFile: join(context.runDir, 'intents.jsonl'),
-      phaseFile: join(context.runDir, 'phase'),
-      runDir: context.runDir,
-    };
-    await writeFile(files.phaseFile, 'baseline');
+    const files = await targetFiles(context.runDir);
     const env = targetEnvironment(world, files, context.scenario);
     const logDir = context.logDir ?? context.runDir;
     await mkdir(logDir, { recursive: true });
@@ -110,11 +102,8 @@ export class ExternalSystem implements SystemUnderTest {
     }
   }
 
-  async cue(cue: ScenarioCue): Promise<void> {
-    // Written aside and renamed: a bot polling the file never reads half a word.
-    const aside = `${this.files.phaseFile}.next`;
-    await writeFile(aside, cue.phase);
-    await rename(aside, this.files.phaseFile);
+  cue(cue: ScenarioCue): Promise<void> {
+    return writePhase(this.files.phaseFile, cue.phase);
   }
 
   refusedConnections(): Promise<undefined> {
@@ -141,6 +130,7 @@ export class ExternalSystem implements SystemUnderTest {
       exitCode: exit.code,
       signal: exit.signal,
       survived: !diedEarly,
+      runByThisTool: true,
       detail: diedEarly
         ? `exited on its own (${how}) before the runner stopped it`
         : `ran until stopped; exited with ${how}${stopped.killed ? ' after SIGKILL (it outlived the grace period)' : ''}`,
@@ -156,43 +146,14 @@ export class ExternalSystem implements SystemUnderTest {
       (found) => found.size > 0,
       () => false,
     );
-    if (!reported && !this.options.intentsRequired) {
-      return {
-        verdict: {
-          status: 'skipped',
-          reason: 'the target reports no intents (N1V1_INTENTS_FILE stayed empty)',
-        },
-      };
-    }
-    if (!reported) {
-      return {
-        verdict: {
-          status: 'judged',
-          passed: false,
-          detail: 'the target reported no intents, and --target-intents requires them',
-        },
-      };
-    }
-    try {
-      const judged = await judgeIntents(
-        () => readLines(this.files.intentsFile),
-        () => this.world.evidence.venue(this.startedAt),
-        { apiKey: this.apiKey },
-      );
-      const intents = summarizeIntents(judged);
-      return {
-        verdict: { status: 'judged', passed: judged.ok, detail: intents.detail },
-        intents: intents.summary,
-      };
-    } catch (error) {
-      return {
-        verdict: {
-          status: 'judged',
-          passed: false,
-          detail: `the intents could not be judged: ${messageOf(error)}`,
-        },
-      };
-    }
+    return judgeIntentsFile({
+      reported,
+      required: this.options.intentsRequired ?? false,
+      intentsFile: this.files.intentsFile,
+      world: this.world,
+      apiKey: this.apiKey,
+      since: this.startedAt,
+    });
   }
 
   async close(): Promise<void> {
@@ -252,9 +213,6 @@ export class ExternalSystem implements SystemUnderTest {
 
   private readonly forward = (outcome: WireOrderOutcome): void => {
     if (this.stopping) return;
-    this.events.emit(
-      'outcome',
-      outcome.accepted ? { kind: 'order', latencyMs: outcome.latencyMs } : { kind: 'failure' },
-    );
+    this.events.emit('outcome', wireOutcome(outcome));
   };
 }

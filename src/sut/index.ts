@@ -13,4 +13,12 @@ export type {
 } from './system.js';
 export { BuiltinSystem, builtinEngine, classifyOutcome, refusedConnections } from './builtin.js';
 export { EXTERNAL_DEFAULTS, externalProcess, type ExternalTargetOptions } from './external.js';
-export { exportLines, targetEnvironment, type TargetFiles } from './target-env.js';
+export {
+  exportLines,
+  targetEnvironment,
+  targetFiles,
+  writePhase,
+  type TargetFiles,
+} from './target-env.js';
+export { attachedTarget, type AttachedTargetOptions } from './attached.js';
+export { judgeIntentsFile, type IntentsFileJudging } from './intents-summary.js';

@@ -1,5 +1,53 @@
-import type { IntentJudgment } from '../judge/index.js';
-import type { IntentsSummary } from './system.js';
+import { messageOf } from '../common/index.js';
+import { readLines } from '../evidence/index.js';
+import { judgeIntents, type IntentJudgment } from '../judge/index.js';
+import type { World, WireOrderOutcome } from '../stack/index.js';
+import type { IntentsSummary, OrderAccount, SystemOutcome } from './system.js';
+
+/** What judging a bot's intents file needs. */
+export interface IntentsFileJudging {
+  /** The file has at least one line. */
+  reported: boolean;
+  /** The run demands the file (--target-intents). */
+  required: boolean;
+  intentsFile: string;
+  world: World;
+  apiKey: string;
+  /** Venue orders from this time on are the bot's in this scenario, ms since the epoch. */
+  since: number;
+}
+
+/**
+ * A bot's own account of its orders: its intents file against the venue's
+ * accepted orders. Skipped when it reported none and none was required.
+ */
+export async function judgeIntentsFile(judging: IntentsFileJudging): Promise<OrderAccount> {
+  if (!judging.reported && !judging.required) {
+    const reason = 'the target reports no intents (N1V1_INTENTS_FILE stayed empty)';
+    return { verdict: { status: 'skipped', reason } };
+  }
+  if (!judging.reported) {
+    const detail = 'the target reported no intents, and --target-intents requires them';
+    return { verdict: { status: 'judged', passed: false, detail } };
+  }
+  try {
+    const judged = await judgeIntents(
+      () => readLines(judging.intentsFile),
+      () => judging.world.evidence.venue(judging.since),
+      { apiKey: judging.apiKey },
+    );
+    const { summary, detail } = summarizeIntents(judged);
+    return { verdict: { status: 'judged', passed: judged.ok, detail }, intents: summary };
+  } catch (error) {
+    const detail = `the intents could not be judged: ${messageOf(error)}`;
+    return { verdict: { status: 'judged', passed: false, detail } };
+  }
+}
+
+/** An order request as the wire saw it end, as the runner counts it for a system that reports nothing. */
+export function wireOutcome(outcome: WireOrderOutcome): SystemOutcome {
+  return outcome.accepted ? { kind: 'order', latencyMs: outcome.latencyMs } : { kind: 'failure' };
+}
 
 /** Examples a report lists: enough to find the pattern, few enough to read. */
 const EXAMPLES = 10;

@@ -59,6 +59,8 @@ export interface SystemReport {
   signal: string | null;
   /** It was still running when the runner stopped it. */
   survived: boolean;
+  /** This tool ran it (and so saw how it ended); false for a bot that runs elsewhere. */
+  runByThisTool: boolean;
   /** One line on how it ended. */
   detail: string;
   /** Its last lines of output (external), for a reader to see why. */

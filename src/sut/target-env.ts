@@ -1,3 +1,5 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ccxtBinanceConfig } from '../engine/index.js';
 import type { World } from '../stack/index.js';
 
@@ -46,4 +48,23 @@ export function exportLines(env: Record<string, string>): string {
   return Object.entries(env)
     .map(([name, value]) => `export ${name}='${value.replaceAll("'", `'\\''`)}'`)
     .join('\n');
+}
+
+/** A bot's files in `runDir` (created), the phase file saying `baseline`. */
+export async function targetFiles(runDir: string): Promise<TargetFiles> {
+  await mkdir(runDir, { recursive: true });
+  const files = {
+    intentsFile: join(runDir, 'intents.jsonl'),
+    phaseFile: join(runDir, 'phase'),
+    runDir,
+  };
+  await writePhase(files.phaseFile, 'baseline');
+  return files;
+}
+
+/** Writes the phase file aside and renames it: a bot polling it never reads half a word. */
+export async function writePhase(phaseFile: string, phase: string): Promise<void> {
+  const aside = `${phaseFile}.next`;
+  await writeFile(aside, phase);
+  await rename(aside, phaseFile);
 }

@@ -1,0 +1,130 @@
+import { stat } from 'node:fs/promises';
+import { Command } from 'commander';
+import { evidenceVerdictChecks, judgeWorldEvidence } from '../chaos/index.js';
+import { sleep } from '../common/index.js';
+import { judgeIntentsFile } from '../sut/index.js';
+import { integerIn } from './parsers.js';
+import { databaseUrlFromEnv, printJson } from './run-support.js';
+import { untilStopSignal } from './signals.js';
+import { envBlock, serveWorld, type ServedWorld } from './target-world.js';
+import { RunFailed } from './usage-error.js';
+
+interface StackFlags {
+  exchangePort?: number;
+  databasePort?: number;
+  seed: number;
+  judge: boolean;
+  expectFlat: boolean;
+  duration?: number;
+}
+
+export function stackCommand(): Command {
+  return new Command('stack')
+    .description(
+      'serve the world alone (exchange simulator, fault proxy, database) for a bot you run yourself: ' +
+        'prints every endpoint and the env block, adds no fault (use the proxy API), runs until SIGINT/SIGTERM',
+    )
+    .option(
+      '--exchange-port <port>',
+      'the exchange proxy listens here (default: a free port)',
+      integerIn(1, 65535),
+    )
+    .option(
+      '--database-port <port>',
+      'the database proxy listens here (default: a free port)',
+      integerIn(1, 65535),
+    )
+    .option(
+      '--seed <n>',
+      'seed of the price walk and the proxy fault draws',
+      integerIn(0, 2 ** 32 - 1),
+      1,
+    )
+    .option(
+      '--judge',
+      "at the stop, judge the bot from the venue's and the wire's evidence (exit 1 on a failed check)",
+      false,
+    )
+    .option('--expect-flat', 'with --judge: orders left resting at the venue fail', false)
+    .option('--duration <seconds>', 'stop after this many seconds', integerIn(1, 7 * 24 * 3600))
+    .action(async (flags: StackFlags) => {
+      await runStack(flags);
+    });
+}
+
+async function runStack(flags: StackFlags): Promise<void> {
+  const stopSignal = untilStopSignal();
+  const served = await serveWorld(
+    {
+      seed: flags.seed,
+      databaseUrl: databaseUrlFromEnv(),
+      exchangePort: flags.exchangePort,
+      databasePort: flags.databasePort,
+    },
+    'stack',
+  );
+  try {
+    printJson(readyLine(served));
+    process.stdout.write(envBlock(served));
+    await Promise.race([
+      stopSignal,
+      flags.duration ? sleep(flags.duration * 1000) : new Promise(() => {}),
+    ]);
+    if (flags.judge) await judge(served, flags.expectFlat);
+  } finally {
+    await served.world.close();
+  }
+}
+
+function readyLine({ world, files }: ServedWorld): Record<string, unknown> {
+  const { endpoints } = world;
+  return {
+    event: 'ready',
+    exchange_proxy: endpoints.exchangeProxy,
+    database_proxy: endpoints.databaseProxy,
+    database_proxy_url: endpoints.databaseProxyUrl,
+    proxy_api: endpoints.proxyApi,
+    exchange_url: endpoints.exchangeUrl,
+    exchange_admin_token: endpoints.exchangeAdminToken,
+    database_url: endpoints.databaseUrl,
+    api_key: world.account.apiKey,
+    intents_file: files.intentsFile,
+    phase_file: files.phaseFile,
+    evidence: { venue: world.evidence.venuePath, wire: world.evidence.wirePath },
+  };
+}
+
+/** The ledger verdict at the stop: what the evidence says of whatever traded with the world's key. */
+async function judge({ world, files }: ServedWorld, expectFlat: boolean): Promise<void> {
+  const subject = { apiKey: world.account.apiKey, clientIdsNameIntents: false };
+  const verdicts = await judgeWorldEvidence(world, subject, world.startedAt);
+  const reported = await stat(files.intentsFile).then(
+    (found) => found.size > 0,
+    () => false,
+  );
+  const account = await judgeIntentsFile({
+    reported,
+    required: false,
+    intentsFile: files.intentsFile,
+    world,
+    apiKey: subject.apiKey,
+    since: world.startedAt,
+  });
+  const checks = evidenceVerdictChecks(verdicts, account, expectFlat);
+  const failed = checks.filter((check) => !check.passed && check.skipped !== true);
+  printJson({
+    event: 'verdict',
+    passed: failed.length === 0,
+    checks: checks.map(({ name, passed, skipped, detail }) => ({
+      name,
+      passed,
+      skipped: skipped === true,
+      detail,
+    })),
+    duplicates: verdicts.duplicates.duplicates.slice(0, 20),
+    retry_after_violations: verdicts.retryAfter.violations.slice(0, 20),
+    orphan_orders: verdicts.orphans.orders.slice(0, 20),
+  });
+  if (failed.length > 0)
+    throw new RunFailed(`failed: ${failed.map((check) => check.name).join(', ')}`);
+}
