@@ -22,6 +22,8 @@ export interface RecoveryWatchOptions {
    * heal is its recovery.
    */
   lastSignOfLife: () => number | undefined;
+  /** False once the system has ended: a system that is gone cannot recover, so the watch stops. */
+  running: () => boolean;
   timeoutMs: number;
   signal: AbortSignal;
   /** When the faults were removed: outcomes before it say nothing about recovery. */
@@ -49,12 +51,13 @@ export function recoveryWindowMs(baselineOutcomes: number, baselineMs: number): 
  * of the baseline, with orders flowing, and the system (when it has a view
  * of its own) holding no open failure of the component. A system with no
  * baseline orders is back at its first authenticated request after the heal.
- * Resolves with when that first held, or undefined at the timeout.
+ * Resolves with when that first held, or undefined at the timeout or once
+ * the system has ended.
  */
 export async function watchRecovery(options: RecoveryWatchOptions): Promise<number | undefined> {
   const deadline = Date.now() + options.timeoutMs;
   const floor = (options.baselinePercent ?? 100) - options.tolerancePercent;
-  while (Date.now() < deadline && !options.signal.aborted) {
+  while (Date.now() < deadline && !options.signal.aborted && options.running()) {
     if (await back(options, floor)) return Date.now();
     await sleep(CHECK_EVERY_MS, options.signal);
   }

@@ -64,7 +64,9 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const { world, system } = bed;
   const sampler = new OrderSampler(system.events);
-  let startedAt = Date.now();
+  // Evidence counts from here: what the system did while getting ready is its doing too.
+  const evidenceSince = Date.now();
+  let startedAt = evidenceSince;
   const readTarget = (signal: AbortSignal) =>
     readTargetTraffic(world.proxyClient, system, scenario.target, signal);
   const timeline = new Timeline(readTarget, scenario, sampler, () => startedAt, options.onProgress);
@@ -127,6 +129,7 @@ export async function runScenario(
         ),
         componentHealthy: () => system.componentHealthy(scenario.target),
         lastSignOfLife: () => world.evidence.lastSignedOkAt,
+        running: () => system.running,
         timeoutMs: scenario.recoveryTimeoutSeconds * 1000,
         signal: options.signal,
         healedAt,
@@ -141,7 +144,7 @@ export async function runScenario(
     timeline.stop();
     state.systemReport = await system.stop();
     state.account = await system.orderAccount();
-    state.verdicts = await judgeWorldEvidence(world, system, startedAt);
+    state.verdicts = await judgeWorldEvidence(world, system, evidenceSince);
   } catch (caught) {
     status = options.signal.aborted ? 'aborted' : 'error';
     error = options.signal.aborted ? 'interrupted' : messageOf(caught);

@@ -1,4 +1,5 @@
 import { LatencyRecorder, messageOf, SeededRandom } from '../common/index.js';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { sleep } from '../common/index.js';
 import { createWorld, type StackOptions, type World } from '../stack/index.js';
@@ -196,12 +197,15 @@ class BedSupply {
     const world = sharedWorld ?? (await createWorld({ ...stack, seed }));
     try {
       const start = target ?? builtinEngine(stack);
-      const runDir = join(world.dataDir, 'target');
+      // Random too: suites run at once may start the same scenario in the same second.
+      const logName = `${scenario.name}-${compactTime(new Date())}-${randomBytes(3).toString('hex')}`;
+      // Beside its log, so what the bot left (intents, its own files) outlives the world.
+      const runDir = join(stack.logDir ?? world.dataDir, `${logName}-target`);
       const system = await start(world, {
         scenario: scenario.name,
         runDir,
         logDir: stack.logDir,
-        logName: `${scenario.name}-${compactTime(new Date())}-${seed}`,
+        logName,
         signal,
       });
       return { world, system };

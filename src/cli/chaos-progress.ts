@@ -41,7 +41,9 @@ export class ChaosProgress {
   finished(result: ScenarioResult): void {
     const verdict = verdictOf(result);
     if (result.status === 'skipped') {
-      this.line(`${verdict} ${result.scenario.name}: ${result.error ?? 'does not apply to the target'}`);
+      this.line(
+        `${verdict} ${result.scenario.name}: ${result.error ?? 'does not apply to the target'}`,
+      );
       return;
     }
     const recovery =

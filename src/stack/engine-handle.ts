@@ -32,6 +32,8 @@ export interface EngineHandle {
   engine: Engine | undefined;
   /** The child's pid, when it runs in a child process. */
   pid: number | undefined;
+  /** False once a child engine has exited (crashed, or closed); an in-process engine runs until closed. */
+  readonly running: boolean;
   /** The engine's strategies (running their own loops only when the engine trades automatically). */
   strategies: readonly StrategyIdentity[];
   /**
@@ -68,6 +70,9 @@ async function startInProcessEngine(options: EngineOptions): Promise<EngineHandl
     events: engine.events,
     engine,
     pid: undefined,
+    get running() {
+      return closed === undefined;
+    },
     strategies: identities(engine),
     place: async (intent) => receiptOf(await engine.executor.place(intent)),
     stop: () => engine.stop(),
@@ -115,6 +120,9 @@ async function startChildEngine(options: EngineOptions): Promise<EngineHandle> {
     events,
     engine: undefined,
     pid: child.pid,
+    get running() {
+      return child.exitCode === null && child.signalCode === null;
+    },
     strategies: ready.strategies,
     chaosLogPath: ready.chaosLogPath,
     announceScenario: (name, failureType) => send(child, { type: 'scenario', name, failureType }),

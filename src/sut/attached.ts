@@ -38,6 +38,8 @@ class AttachedSystem implements SystemUnderTest {
   readonly countsRefusedConnections = false;
   readonly events = new EventEmitter<SystemEvents>();
   readonly apiKey: string;
+  /** Whether the bot still runs is not this tool's to see. */
+  readonly running = true;
   readonly watchdogLog = undefined;
   readonly summary = undefined;
   private readonly startedAt = Date.now();

@@ -65,6 +65,10 @@ export class BuiltinSystem implements SystemUnderTest {
     });
   }
 
+  get running(): boolean {
+    return this.engine.running;
+  }
+
   get watchdogLog(): string | undefined {
     return this.engine.chaosLogPath;
   }

@@ -83,6 +83,10 @@ export class ExternalSystem implements SystemUnderTest {
     world.evidence.on('orderOutcome', this.forward);
   }
 
+  get running(): boolean {
+    return this.group.running;
+  }
+
   async ready(signal: AbortSignal): Promise<void> {
     const timeoutS = this.options.readyTimeoutSeconds ?? EXTERNAL_DEFAULTS.readyTimeoutSeconds;
     const done = new AbortController();

@@ -82,6 +82,8 @@ export interface SystemUnderTest {
   readonly events: EventEmitter<SystemEvents>;
   /** The API key it trades with (the venue's evidence is filtered by it). */
   readonly apiKey: string;
+  /** False once it has ended on its own (a process that exited); true while it runs or when this tool cannot see it. */
+  readonly running: boolean;
   /** Resolves once the system trades (the scenario's clock starts then); rejects with the reason it never did. */
   ready(signal: AbortSignal): Promise<void>;
   /** The scenario moved on to a phase (the engine's watchdog is told; a bot can read it from a file). */
