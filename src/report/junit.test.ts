@@ -3,6 +3,8 @@ import { ChaosSummarySchema, ScenarioReportSchema } from './chaos-schema.js';
 import { chaosJunitXml, escapeXml, loadJunitXml } from './junit.js';
 import type { ChaosSummary, ScenarioReport } from './report-types.js';
 import { closedLoadReport } from '../../tests/support/load-report-fixtures.js';
+import { externalResult, skippedResult } from '../../tests/support/report-fixtures.js';
+import { scenarioReport } from './chaos-json.js';
 
 // ---- a minimal XML reader: throws on anything a real parser would refuse ----
 
@@ -337,6 +339,83 @@ describe('chaosJunitXml', () => {
     const abortedSuite = only(xml, 'testsuite');
     expect(abortedSuite.attrs).toMatchObject({ tests: '1', failures: '0', errors: '1' });
     expect(only(only(abortedSuite, 'testcase'), 'error').attrs.type).toBe('aborted');
+  });
+});
+
+describe('chaosJunitXml: an external bot and a skipped scenario', () => {
+  const bot = ScenarioReportSchema.parse(scenarioReport(externalResult())) as ScenarioReport;
+  const skipped = ScenarioReportSchema.parse(scenarioReport(skippedResult())) as ScenarioReport;
+  const reports = [passing(), bot, skipped];
+  const suite = only(parseXml(chaosJunitXml(summaryOf(reports), reports)), 'testsuite');
+  const [, botCase, skippedCase] = childrenNamed(suite, 'testcase') as [Node, Node, Node];
+
+  it('counts a skipped scenario as skipped, neither a failure nor an error', () => {
+    expect(suite.attrs).toMatchObject({ tests: '3', failures: '1', errors: '0', skipped: '1' });
+    expect(only(skippedCase, 'skipped').attrs).toEqual({ message: 'the target uses no database' });
+    expect(childrenNamed(skippedCase, 'failure')).toEqual([]);
+    expect(childrenNamed(skippedCase, 'error')).toEqual([]);
+    expect(only(skippedCase, 'system-out').text).toContain(
+      'status: skipped (the target uses no database)',
+    );
+  });
+
+  it('fails on the failed checks only, listing the first duplicates and violations under theirs', () => {
+    const failure = only(botCase, 'failure');
+    expect(failure.attrs.message).toBe(
+      'failed checks: invariants_hold, no_duplicate_orders, respects_retry_after',
+    );
+    expect(failure.text).not.toContain('watchdog');
+    expect(failure.text).toContain(
+      [
+        'no_duplicate_orders: 2 duplicate order(s) among 40 the venue accepted; 1 answer(s) lost after the venue executed the order',
+        '  - blind resend BTCUSDT BUY LIMIT 0.01 @ 50000: order 101 (client id bot-101) at 02:00:04.000, ' +
+          'again as order 102 (client id bot-102) at 02:00:09.500; first answer lost: timed out, no answer',
+        '  - client order id reused ETHUSDT: order 110 (client id bot-110) at 02:00:12.000, ' +
+          'again as order 111 (client id bot-110) at 02:00:12.400',
+        'respects_retry_after: 1 request(s) sent inside 3 Retry-After window(s); no ban (418)',
+        '  - POST /api/v3/order at 02:00:06.350, 350 ms into a 2 s Retry-After (429 answered at 02:00:06.000, request req-51)',
+      ].join('\n'),
+    );
+  });
+
+  it('names the system under test, its intents and its skipped checks in system-out', () => {
+    const out = only(botCase, 'system-out').text;
+    expect(out).toContain(
+      'system under test: external bot: python3 bot.py --symbol BTCUSDT && echo <done> (ran until stopped; exited with signal SIGTERM)',
+    );
+    expect(out).toContain(
+      'intents: 41 reported, 40 venue orders (1 without an intent, 1 placed twice, 0 malformed, 2 never placed)',
+    );
+    expect(out).toContain(
+      'watchdog_alerts_fired: skipped: the target has no watchdog this tool can read (no CHAOS_EVENT log)',
+    );
+  });
+
+  it('passes a scenario whose only unpassed checks were skipped', () => {
+    const skippedOnly = passing({
+      checks: [
+        ...passing().checks.filter((check) => !check.name.startsWith('watchdog')),
+        { name: 'watchdog_alerts_fired', passed: false, skipped: true, detail: 'skipped: no log' },
+      ],
+    });
+    const xml = parseXml(chaosJunitXml(summaryOf([skippedOnly]), [skippedOnly]));
+    const one = only(xml, 'testsuite');
+    expect(one.attrs).toMatchObject({ tests: '1', failures: '0', errors: '0', skipped: '0' });
+    expect(childrenNamed(only(one, 'testcase'), 'failure')).toEqual([]);
+  });
+
+  it('lists only the first few findings, then how many more', () => {
+    const listed = bot.duplicates?.listed ?? [];
+    const many = passing({
+      passed: false,
+      checks: [{ name: 'no_duplicate_orders', passed: false, skipped: false, detail: '9 found' }],
+      failed_checks: ['no_duplicate_orders'],
+      duplicates: { ...bot.duplicates!, total: 9, listed: [...listed, ...listed, ...listed] },
+    });
+    const xml = parseXml(chaosJunitXml(summaryOf([many]), [many]));
+    const text = only(only(only(xml, 'testsuite'), 'testcase'), 'failure').text.split('\n');
+    expect(text).toHaveLength(1 + 3 + 1);
+    expect(text[4]).toBe('  - … and 6 more');
   });
 });
 

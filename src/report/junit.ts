@@ -1,12 +1,14 @@
 import type { LoadReport } from './load-schema.js';
 import type { ChaosSummary, ScenarioReport } from './report-types.js';
 import { slaFigure } from './figures.js';
+import { findingLines } from './findings.js';
 
 /**
  * JUnit XML for CI: one testcase per chaos scenario report, or per load SLA
  * line. A scenario that ran and missed a check is a `<failure>`; one that
  * broke or was interrupted is an `<error>`, so CI tells "the engine is too
- * slow" from "the suite never finished".
+ * slow" from "the suite never finished"; one that did not apply to the
+ * system under test is `<skipped>`.
  */
 
 // XML 1.0 allows only these characters; anything else (NUL, ESC, lone surrogates…) is dropped.
@@ -85,15 +87,26 @@ function scenarioName(report: ScenarioReport): string {
   return report.iteration > 1 ? `${name} #${report.iteration}` : name;
 }
 
+/** Did not apply to the system: neither a pass nor a failure. */
+function isSkipped(report: ScenarioReport): boolean {
+  return report.status === 'skipped';
+}
+
 function isError(report: ScenarioReport): boolean {
-  return report.status !== 'completed';
+  return report.status !== 'completed' && !isSkipped(report);
 }
 
 function isFailure(report: ScenarioReport): boolean {
-  return !isError(report) && !report.passed;
+  return report.status === 'completed' && !report.passed;
 }
 
-function invariantsLine(invariants: ScenarioReport['invariants']): string {
+function invariantsLine({ invariants, intents }: ScenarioReport): string {
+  // An external bot keeps no journal: its reported intents are its own account.
+  if (invariants === null && intents !== null) {
+    const { unknown_orders, placed_twice, malformed_lines, unplaced } = intents;
+    const counts = `${unknown_orders} without an intent, ${placed_twice} placed twice, ${malformed_lines} malformed, ${unplaced} never placed`;
+    return `intents: ${intents.intents} reported, ${intents.orders_accepted} venue orders (${counts})`;
+  }
   if (invariants === null) return 'invariants: not checked';
   const { ok, lost, duplicated, unresolved, mismatched } = invariants;
   const counts = `lost ${lost}, duplicated ${duplicated}, unresolved ${unresolved}, mismatched ${mismatched}`;
@@ -101,35 +114,64 @@ function invariantsLine(invariants: ScenarioReport['invariants']): string {
   return `invariants: ${ok ? 'ok' : 'VIOLATED'} (${counts}; ${orders})`;
 }
 
+/** "system under test: …", or nothing for a report written before systems were told apart. */
+function systemLines(report: ScenarioReport): string[] {
+  const system = report.system_under_test;
+  if (system === null) return [];
+  const name =
+    system.kind === 'builtin'
+      ? 'built-in engine'
+      : `external bot: ${system.command ?? 'run outside this tool'}`;
+  return [`system under test: ${name} (${system.detail})`];
+}
+
 /** The figures a reader checks first, one per line. */
 function keyFigures(report: ScenarioReport): string {
+  if (isSkipped(report)) {
+    return [`status: skipped (${report.error ?? 'not applicable'})`, ...systemLines(report)].join(
+      '\n',
+    );
+  }
   const { scenario, execution, metrics, watchdog, diagnosis } = report;
   const band = report.expected_failure_band;
   const recovery = execution.recovery_time_seconds;
   const rate = metrics.chaos_failure_rate;
   const diagnosed = diagnosis.diagnosed_failure_type ?? 'nothing';
+  const skipped = report.checks.filter((check) => check.skipped);
   return [
     `status: ${report.status}`,
+    ...systemLines(report),
     `recovery: ${recovery === null ? 'not detected' : `${recovery} s`} (SLA ${scenario.sla_recovery_time_seconds} s)`,
     `chaos failure rate: ${rate === null ? 'n/a' : `${rate}%`} (band ${band.min}–${band.max}%)`,
-    invariantsLine(report.invariants),
+    invariantsLine(report),
     `watchdog: ${watchdog.alerts_count} alert(s), ${watchdog.recovery_events_count} recovery event(s); ` +
       `injected ${diagnosis.injected_failure_type}, diagnosed ${diagnosed}`,
+    ...skipped.map((check) => `${check.name}: ${check.detail}`),
   ].join('\n');
+}
+
+/** A failed check, then the first findings behind it, indented. */
+function failedCheckText(report: ScenarioReport, check: ScenarioReport['checks'][number]): string {
+  const findings = findingLines(report, check.name).map((line) => `  - ${line}`);
+  return [`${check.name}: ${check.detail}`, ...findings].join('\n');
 }
 
 function scenarioCase(report: ScenarioReport): string {
   const { start_time, end_time } = report.execution;
   const seconds = (Date.parse(end_time) - Date.parse(start_time)) / 1000;
   const children: string[] = [];
-  if (isError(report)) {
+  if (isSkipped(report)) {
+    const message = report.error ?? 'does not apply to the system under test';
+    children.push(element('skipped', { message }));
+  } else if (isError(report)) {
     const message = report.error ?? `scenario ${report.status}`;
     children.push(textElement('error', { message, type: report.status }, message));
   } else if (isFailure(report)) {
-    const failed = report.checks.filter((check) => !check.passed);
+    // A skipped check has passed false but fails nothing.
+    const failed = report.checks.filter((check) => !check.passed && !check.skipped);
     // An empty list would hide why it failed; fall back to the summary's names.
     const names = failed.length > 0 ? failed.map((check) => check.name) : report.failed_checks;
-    const text = failed.map((check) => `${check.name}: ${check.detail}`).join('\n');
+    const text = failed.map((check) => failedCheckText(report, check)).join('\n');
     const message = `failed checks: ${names.join(', ') || 'unknown'}`;
     children.push(textElement('failure', { message, type: 'sla' }, text));
   }
@@ -159,7 +201,7 @@ export function chaosJunitXml(summary: ChaosSummary, reports: readonly ScenarioR
     tests: reports.length,
     failures: reports.filter(isFailure).length,
     errors: reports.filter(isError).length,
-    skipped: 0,
+    skipped: reports.filter(isSkipped).length,
     time: secondsText(test_run.duration_seconds),
     timestamp: junitTimestamp(startedAt),
   };

@@ -4,6 +4,8 @@ import type { LoadReport } from './load-schema.js';
 import { chaosMarkdown, loadMarkdown } from './markdown.js';
 import type { ChaosSummary, ScenarioReport } from './report-types.js';
 import { openLoadReport } from '../../tests/support/load-report-fixtures.js';
+import { externalResult, skippedResult } from '../../tests/support/report-fixtures.js';
+import { scenarioReport } from './chaos-json.js';
 
 // ---- fixtures: reports as the run directory holds them ----
 
@@ -239,6 +241,67 @@ describe('chaosMarkdown', () => {
     expect(row?.startsWith('| a\\|b<br>c | ✅ PASS |')).toBe(true);
     expect(cells(row as string)).toHaveLength(7);
     expect(row).toContain('→ x\\|y ✅');
+  });
+});
+
+describe('chaosMarkdown: an external bot and a skipped scenario', () => {
+  const bot = ScenarioReportSchema.parse(scenarioReport(externalResult())) as ScenarioReport;
+  const skipped = ScenarioReportSchema.parse(scenarioReport(skippedResult())) as ScenarioReport;
+  const reports = [passing(), bot, skipped];
+  const markdown = chaosMarkdown(summaryOf(reports), reports);
+
+  it('counts the passes of the scenarios that applied, names the skipped ones and the system', () => {
+    const lines = markdown.split('\n');
+    expect(lines[0]).toBe('## ❌ FAIL: chaos run, 1/2 scenarios passed, 1 skipped');
+    expect(markdown).toContain(
+      '\nsystem under test: external bot `python3 bot.py --symbol BTCUSDT && echo <done>`\n',
+    );
+    const only = [skipped];
+    expect(chaosMarkdown(summaryOf(only), only).split('\n')[0]).toBe(
+      '## ⏭️ SKIPPED: chaos run, 0/0 scenarios passed, 1 skipped',
+    );
+    const skippedAndPassed = [passing(), skipped];
+    expect(chaosMarkdown(summaryOf(skippedAndPassed), skippedAndPassed)).toMatch(/^## ✅ PASS/);
+  });
+
+  it('reads SKIPPED for the skipped scenario, with no figures, and gives the reason below', () => {
+    const rows = tableRows(markdown).map(cells);
+    expect(rows[2]).toEqual(['database_outage', '⏭️ SKIPPED', '—', '—', '—', '—', '—']);
+    expect(rows[1]?.[4]).toBe('❌ 1 without an intent, 1 placed twice');
+    expect(markdown).toContain(
+      '**Skipped scenarios:** database_outage (the target uses no database)',
+    );
+    expect(markdown).not.toContain('### ⏭️');
+  });
+
+  it('lists the failed checks, the first duplicates and violations under theirs, not the skipped ones', () => {
+    expect(markdown).toContain(
+      [
+        '### ❌ FAIL rate_limit_flood',
+        '',
+        '- **invariants_hold**: 41 intent(s), 40 venue order(s)',
+        '- **no_duplicate_orders**: 2 duplicate order(s) among 40 the venue accepted; 1 answer(s) lost after the venue executed the order',
+        '  - blind resend BTCUSDT BUY LIMIT 0.01 @ 50000: order 101 (client id bot-101) at 02:00:04.000, ' +
+          'again as order 102 (client id bot-102) at 02:00:09.500; first answer lost: timed out, no answer',
+        '  - client order id reused ETHUSDT: order 110 (client id bot-110) at 02:00:12.000, ' +
+          'again as order 111 (client id bot-110) at 02:00:12.400',
+        '- **respects_retry_after**: 1 request(s) sent inside 3 Retry-After window(s); no ban (418)',
+        '  - POST /api/v3/order at 02:00:06.350, 350 ms into a 2 s Retry-After (429 answered at 02:00:06.000, request req-51)',
+        '',
+      ].join('\n'),
+    );
+    expect(markdown).not.toContain('**watchdog_alerts_fired**');
+    expect(markdown).toContain(
+      '**Skipped checks:** watchdog_alerts_fired, recovery_events_logged: the target has no watchdog this tool can read (no CHAOS_EVENT log)',
+    );
+  });
+
+  it('writes a command with backticks as a code span they cannot close', () => {
+    const system = { ...bot.system_under_test!, command: 'run `date`' };
+    const odd = passing({ system_under_test: system });
+    expect(chaosMarkdown(summaryOf([odd]), [odd])).toContain(
+      'system under test: external bot `` run `date` ``',
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import type { LoadReport } from './load-schema.js';
 import type { ChaosSummary, ScenarioReport } from './report-types.js';
 import { slaFigure } from './figures.js';
+import { findingLines } from './findings.js';
 
 /**
  * Markdown summaries for `$GITHUB_STEP_SUMMARY`: the verdict first, then a
@@ -36,7 +37,29 @@ const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 function verdict(report: ScenarioReport): string {
   if (report.status === 'error') return '⚠️ ERROR';
   if (report.status === 'aborted') return '⚠️ ABORTED';
+  if (report.status === 'skipped') return '⏭️ SKIPPED';
   return report.passed ? '✅ PASS' : '❌ FAIL';
+}
+
+/** A code span no backtick in the text can close early; line breaks become spaces. */
+function code(text: string): string {
+  const flat = text.replace(LINE_BREAK, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** Each system the reports name, once: usually one for the whole run. */
+function systemLine(reports: readonly ScenarioReport[]): string[] {
+  const names = new Set<string>();
+  for (const { system_under_test: system } of reports) {
+    if (system === null) continue;
+    if (system.kind === 'builtin') names.add('built-in engine');
+    else if (system.command === null) names.add('external bot, run outside this tool');
+    else names.add(`external bot ${code(system.command)}`);
+  }
+  return names.size === 0 ? [] : [`system under test: ${[...names].join('; ')}`, ''];
 }
 
 function scenarioName(report: ScenarioReport): string {
@@ -46,7 +69,7 @@ function scenarioName(report: ScenarioReport): string {
 
 function invariantsCell(report: ScenarioReport): string {
   const inv = report.invariants;
-  if (inv === null) return 'not checked';
+  if (inv === null) return report.intents === null ? 'not checked' : intentsCell(report.intents);
   if (inv.ok) return `✅ ${inv.journal_orders} orders`;
   const broken = (['lost', 'duplicated', 'unresolved', 'mismatched'] as const)
     .filter((kind) => inv[kind] > 0)
@@ -54,7 +77,21 @@ function invariantsCell(report: ScenarioReport): string {
   return `❌ ${broken.join(', ') || 'violated'}`;
 }
 
+/** An external bot's own account: its reported intents against the venue's orders. */
+function intentsCell(intents: NonNullable<ScenarioReport['intents']>): string {
+  const broken = [
+    [intents.unknown_orders, 'without an intent'],
+    [intents.placed_twice, 'placed twice'],
+    [intents.malformed_lines, 'malformed'],
+  ] as const;
+  const found = broken.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+  return found.length === 0 ? `✅ ${intents.intents} intents` : `❌ ${found.join(', ')}`;
+}
+
 function scenarioRow(report: ScenarioReport): string[] {
+  // Nothing was judged: figures would read as verdicts.
+  if (report.status === 'skipped')
+    return [scenarioName(report), verdict(report), '—', '—', '—', '—', '—'];
   const { execution, metrics, scenario, diagnosis, watchdog } = report;
   const band = report.expected_failure_band;
   const recovery = execution.recovery_time_seconds;
@@ -72,22 +109,50 @@ function scenarioRow(report: ScenarioReport): string[] {
   ];
 }
 
-/** Why a scenario did not pass: its error, then each failed check with what was measured. */
+/**
+ * Why a scenario did not pass: its error, then each failed check with what
+ * was measured and, under duplicates and Retry-After, the first findings.
+ */
 function failureDetails(report: ScenarioReport): string[] {
   const lines = [`### ${verdict(report)} ${inline(scenarioName(report))}`, ''];
   if (report.error !== null) lines.push(`- error: ${inline(report.error)}`);
-  for (const check of report.checks.filter((c) => !c.passed)) {
+  for (const check of report.checks.filter((c) => !c.passed && !c.skipped)) {
     lines.push(`- **${inline(check.name)}**: ${inline(check.detail)}`);
+    for (const finding of findingLines(report, check.name)) lines.push(`  - ${inline(finding)}`);
   }
   return [...lines, ''];
+}
+
+/** Skipped scenarios and checks, each reason once: what this run could not judge, and why. */
+function skippedDetails(reports: readonly ScenarioReport[]): string[] {
+  const scenarios = reports
+    .filter((report) => report.status === 'skipped')
+    .map((report) => `${scenarioName(report)} (${report.error ?? 'not applicable'})`);
+  const byReason = new Map<string, Set<string>>();
+  for (const check of reports.flatMap((report) => report.checks)) {
+    if (!check.skipped) continue;
+    const reason = check.detail.replace(/^skipped: /, '');
+    byReason.set(reason, (byReason.get(reason) ?? new Set()).add(check.name));
+  }
+  const lines = [
+    ...(scenarios.length === 0 ? [] : [`**Skipped scenarios:** ${inline(scenarios.join(', '))}`]),
+    ...[...byReason].map(
+      ([reason, names]) =>
+        `**Skipped checks:** ${inline([...names].join(', '))}: ${inline(reason)}`,
+    ),
+  ];
+  return lines.length === 0 ? [] : lines.flatMap((line) => [line, '']);
 }
 
 /** A chaos run's summary: overall verdict, run facts, one row per scenario, then the failures. */
 export function chaosMarkdown(summary: ChaosSummary, reports: readonly ScenarioReport[]): string {
   const { test_run, results } = summary;
   const passed = reports.filter((report) => report.passed).length;
-  // An aborted run or a missing report cannot pass, whatever the rows say.
-  const ok = passed === reports.length && reports.length > 0 && !summary.aborted;
+  const skipped = reports.filter((report) => report.status === 'skipped').length;
+  const applied = reports.length - skipped;
+  // An aborted run or a missing report cannot pass, whatever the rows say; nor one where nothing applied.
+  const ok = passed === applied && applied > 0 && !summary.aborted;
+  const allSkipped = applied === 0 && reports.length > 0 && !summary.aborted;
   const facts = [
     `mode ${test_run.mode}`,
     `parallel ${yesNo(test_run.parallel)}`,
@@ -106,14 +171,19 @@ export function chaosMarkdown(summary: ChaosSummary, reports: readonly ScenarioR
     'alerts',
     'diagnosis (injected → diagnosed)',
   ];
+  const heading = ok ? '✅ PASS' : allSkipped ? '⏭️ SKIPPED' : '❌ FAIL';
   return [
-    `## ${ok ? '✅ PASS' : '❌ FAIL'}: chaos run, ${passed}/${reports.length} scenarios passed`,
+    `## ${heading}: chaos run, ${passed}/${applied} scenarios passed${skipped > 0 ? `, ${skipped} skipped` : ''}`,
     '',
     `${facts.join(' · ')} · average recovery ${average === null ? '—' : `${average} s`}`,
     '',
+    ...systemLine(reports),
     ...table(header, reports.map(scenarioRow)),
     '',
-    ...reports.filter((report) => !report.passed).flatMap(failureDetails),
+    ...reports
+      .filter((report) => !report.passed && report.status !== 'skipped')
+      .flatMap(failureDetails),
+    ...skippedDetails(reports),
   ].join('\n');
 }
 

@@ -26,6 +26,7 @@ import {
   type ChaosSummary,
   type ScenarioReport,
 } from '../../src/report/index.js';
+import { externalResult, externalVerdicts, skippedResult } from '../support/report-fixtures.js';
 
 /**
  * The HTML reports, opened in a real browser (Debian's chromium driven by
@@ -240,6 +241,24 @@ function chaosResults(): ScenarioResult[] {
   ];
 }
 
+/** An external bot's run (charts and all) judged from the world's evidence, then a scenario that did not apply to it. */
+function externalBotResults(): ScenarioResult[] {
+  const run = simulatedRun(scenario('rate_limit_flood'), {
+    offsetS: 0,
+    recoveryS: 1.2,
+    chaosFailure: 0.95,
+    diagnosed: null,
+  });
+  const bot = externalResult();
+  const judged = { system: bot.system, account: bot.account, invariants: undefined };
+  const verdicts = externalVerdicts(run.startedAt);
+  const skipped = { ...skippedResult(), startedAt: run.endedAt, endedAt: run.endedAt + 5_000 };
+  return [
+    { ...run, ...judged, verdicts, watchdog: bot.watchdog, checks: bot.checks, passed: false },
+    skipped,
+  ];
+}
+
 function loadResult(): LoadResult {
   const latency = (scale: number) => ({
     count: 600,
@@ -365,6 +384,7 @@ describe.skipIf(SKIP)('HTML reports in Chromium', () => {
   let dir = '';
   let chaosFile = '';
   let loadFile = '';
+  let botFile = '';
   let summary: ChaosSummary;
   let reports: ScenarioReport[];
 
@@ -389,6 +409,10 @@ describe.skipIf(SKIP)('HTML reports in Chromium', () => {
     ({ summary, reports } = await readChaosRun(runDir));
     chaosFile = join(runDir, 'report.html');
     await writeFile(chaosFile, chaosRunHtml(summary, reports));
+    const botDir = await writeChaosRun(join(dir, 'bot'), run, externalBotResults());
+    const botRun = await readChaosRun(botDir);
+    botFile = join(botDir, 'report.html');
+    await writeFile(botFile, chaosRunHtml(botRun.summary, botRun.reports));
     const loadJson = join(dir, 'load_test_results.json');
     await writeLoadReport(loadJson, loadReport(loadResult()));
     loadFile = join(dir, 'load_report.html');
@@ -513,6 +537,35 @@ describe.skipIf(SKIP)('HTML reports in Chromium', () => {
 
   it('fits the chaos page to a phone and writes its screenshot', async () => {
     await expectPhoneLayout(chaosFile, join(chaosFile, '..', 'report.png'));
+  }, 60_000);
+
+  it("shows an external bot's system block and duplicates, readable on a phone", async () => {
+    for (const width of [1280, 390]) {
+      const { page, problems, requests } = await open(botFile, width);
+      const sut = page.locator('#scenario-1-rate_limit_flood .sut');
+      expect(await sut.isVisible()).toBe(true);
+      expect(await sut.textContent()).toContain('python3 bot.py --symbol BTCUSDT && echo <done>');
+      // The bot's last output shows literally and runs nothing.
+      expect(await sut.locator('pre.output').textContent()).toContain('<script>window.__pwned');
+      expect(await page.evaluate('window.__pwned')).toBeUndefined();
+      const duplicates = page.locator('#scenario-1-rate_limit_flood .duplicates table');
+      expect(await duplicates.isVisible()).toBe(true);
+      const rows = await duplicates.locator('tbody tr').allTextContents();
+      expect(rows).toHaveLength(2);
+      expect(rows[0]).toContain('blind resend');
+      expect(rows[0]).toContain('timed out, no answer');
+      expect((await duplicates.boundingBox())?.height).toBeGreaterThan(40);
+      const badges = await page.locator('#summary-table .badge').allTextContents();
+      expect(badges).toEqual(['FAIL', 'SKIPPED']);
+      expect(await page.locator('.skipped-checks li').count()).toBe(2);
+      const layout = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
+        '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+      );
+      expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth + 1);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([pathToFileURL(botFile).href]);
+      await page.close();
+    }
   }, 60_000);
 
   it('draws the load page with its SLA verdicts', async () => {

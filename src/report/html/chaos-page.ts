@@ -1,8 +1,20 @@
 import type { ChaosSummary, ScenarioReport } from '../report-types.js';
 import type { ChartSpec } from './chart-spec.js';
+import { intentsVerdict, systemName } from './chaos-evidence.js';
 import { invariantsText, recoveryText, scenarioSection, sectionId } from './chaos-scenario.js';
 import { escapeHtml } from './escape.js';
-import { badge, facts, mark, num, raw, table, verdictOf, withUnit, type Cell } from './markup.js';
+import {
+  badge,
+  facts,
+  mark,
+  num,
+  raw,
+  table,
+  verdictOf,
+  withUnit,
+  type Cell,
+  type Verdict,
+} from './markup.js';
 import { htmlPage } from './page.js';
 
 type SummaryRow = ChaosSummary['scenarios'][number];
@@ -35,7 +47,7 @@ export function chaosRunHtml(summary: ChaosSummary, reports: readonly ScenarioRe
     ]),
   );
   const body = [
-    header(summary),
+    header(summary, reports),
     `<section class="card"><h2>Scenarios</h2>${summaryTable(summary, anchors)}</section>`,
     ...sections.map((section) => section.html),
   ].join('\n');
@@ -46,18 +58,38 @@ function keyOf(name: string, iteration: number): string {
   return `${name}\u0000${iteration}`;
 }
 
-function header(summary: ChaosSummary): string {
+function runVerdict(summary: ChaosSummary): Verdict {
+  const { results, test_run: run } = summary;
+  if (summary.aborted) return 'ABORTED';
+  if (results.failed_scenarios > 0) return 'FAIL';
+  // Nothing applied to the system: nothing passed either.
+  if (run.total_scenarios > 0 && summary.skipped_scenarios === run.total_scenarios)
+    return 'SKIPPED';
+  return 'PASS';
+}
+
+/** Each system the reports name, once: usually one for the whole run. */
+function systemLine(reports: readonly ScenarioReport[]): string {
+  const names = new Set<string>();
+  for (const report of reports) {
+    if (report.system_under_test !== null) names.add(systemName(report.system_under_test).html);
+  }
+  if (names.size === 0) return '';
+  return `<p class="sut-line">System under test: ${[...names].join('; ')}</p>`;
+}
+
+function header(summary: ChaosSummary, reports: readonly ScenarioReport[]): string {
   const { test_run: run, results } = summary;
-  const allPassed = results.failed_scenarios === 0 && !summary.aborted;
-  const verdict = summary.aborted ? 'ABORTED' : allPassed ? 'PASS' : 'FAIL';
+  const skipped = summary.skipped_scenarios > 0 ? `, ${summary.skipped_scenarios} skipped` : '';
   return `<header class="card">
-<h1>Chaos run ${badge(verdict).html}</h1>
+<h1>Chaos run ${badge(runVerdict(summary)).html}</h1>
+${systemLine(reports)}
 <p class="muted">${escapeHtml(run.timestamp)}</p>
 ${summary.aborted ? '<div class="banner">The run was interrupted; its reports cover what ran before that.</div>' : ''}
 ${facts([
   [
     'Scenarios',
-    `${results.passed_scenarios} passed, ${results.failed_scenarios} failed of ${run.total_scenarios} (${num(results.pass_rate_percent)} %)`,
+    `${results.passed_scenarios} passed, ${results.failed_scenarios} failed${skipped} of ${run.total_scenarios} (${num(results.pass_rate_percent)} %)`,
   ],
   ['Average recovery', withUnit(results.average_recovery_time_seconds, 's')],
   ['Duration', withUnit(run.duration_seconds, 's')],
@@ -98,7 +130,16 @@ function details(row: SummaryRow, report: ScenarioReport | undefined): Cell[] {
       null,
     ];
   }
-  const { validation, expected_failure_band: band, diagnosis, invariants } = report;
+  // Nothing was judged: a red mark in any column would read as a failure.
+  if (report.status === 'skipped')
+    return [
+      raw(`<span class="muted">${escapeHtml(report.error ?? 'not applicable')}</span>`),
+      null,
+      null,
+      null,
+      null,
+    ];
+  const { validation, expected_failure_band: band, diagnosis } = report;
   const sla = num(report.scenario.sla_recovery_time_seconds);
   const alert =
     diagnosis.first_alert_ms === null ? '' : `, first after ${num(diagnosis.first_alert_ms, 0)} ms`;
@@ -108,7 +149,7 @@ function details(row: SummaryRow, report: ScenarioReport | undefined): Cell[] {
       validation.failure_rate_acceptable,
       `${withUnit(row.chaos_failure_rate, '%')} (${num(band.min)}–${num(band.max)} %)`,
     ),
-    invariants === null ? 'not checked' : mark(invariants.ok, invariantsText(report)),
+    invariantsCell(report),
     `${report.watchdog.alerts_count}${alert}`,
     diagnosis.diagnosed_failure_type === null
       ? 'none'
@@ -116,4 +157,12 @@ function details(row: SummaryRow, report: ScenarioReport | undefined): Cell[] {
         ? diagnosis.diagnosed_failure_type
         : mark(diagnosis.correct, diagnosis.diagnosed_failure_type),
   ];
+}
+
+/** The journal's invariants; for an external bot, its reported intents against the venue. */
+function invariantsCell(report: ScenarioReport): Cell {
+  if (report.invariants !== null) return mark(report.invariants.ok, invariantsText(report));
+  if (report.intents === null) return 'not checked';
+  const { ok, text } = intentsVerdict(report.intents);
+  return mark(ok, `intents: ${text}`);
 }

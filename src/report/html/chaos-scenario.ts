@@ -1,6 +1,8 @@
 import type { ScenarioReport } from '../report-types.js';
 import { scenarioCharts } from './chaos-charts.js';
 import type { ChartSpec } from './chart-spec.js';
+import { checksSection } from './chaos-checks.js';
+import { systemSection, worldEvidence } from './chaos-evidence.js';
 import { escapeHtml } from './escape.js';
 import { badge, facts, mark, num, table, verdictOf, withUnit, type Cell } from './markup.js';
 
@@ -10,7 +12,11 @@ export function sectionId(report: ScenarioReport, index: number): string {
   return `scenario-${index + 1}-${slug}`;
 }
 
-/** One scenario's section: charts, outcome, failed checks, per-phase counts, invariants. */
+/**
+ * One scenario's section: charts, outcome, checks, the system under test and
+ * the evidence against it, per-phase counts, invariants. A skipped scenario
+ * judged nothing: it says why, and shows only what was seen of the system.
+ */
 export function scenarioSection(
   report: ScenarioReport,
   index: number,
@@ -19,20 +25,36 @@ export function scenarioSection(
   const charts = scenarioCharts(report, `chart-${index + 1}`);
   const iteration =
     report.iteration > 1 ? ` <span class="muted">run ${report.iteration}</span>` : '';
+  const skipped = report.status === 'skipped';
+  const judged = skipped
+    ? ''
+    : `<h3>Outcome</h3>
+${outcome(report)}
+${checksSection(report)}`;
+  const counts = skipped
+    ? ''
+    : `<h3>Orders by phase</h3>\n${phaseTable(report)}\n${invariants(report)}`;
   const html = `<section class="card" id="${escapeHtml(id)}">
 <h2>${escapeHtml(report.scenario.name)}${iteration} ${badge(verdictOf(report.status, report.passed)).html}</h2>
 <p class="muted">${escapeHtml(report.scenario.description)}</p>
-${report.error === null ? '' : `<div class="banner">Run ${escapeHtml(report.status)}: ${escapeHtml(report.error)}</div>`}
+${notice(report)}
 ${charts.html}
-<h3>Outcome</h3>
-${outcome(report)}
-${checks(report)}
-<h3>Orders by phase</h3>
-${phaseTable(report)}
-<h3>Invariants</h3>
-${invariants(report)}
+${judged}
+${systemSection(report)}
+${worldEvidence(report)}
+${counts}
 </section>`;
   return { html, specs: charts.specs };
+}
+
+/** Why the run did not complete, in red; why it did not apply, in grey: that is no failure. */
+function notice(report: ScenarioReport): string {
+  if (report.status === 'skipped') {
+    const reason = report.error ?? 'it does not apply to the system under test';
+    return `<div class="note">Skipped: ${escapeHtml(reason)}. The scenario neither passed nor failed.</div>`;
+  }
+  if (report.error === null) return '';
+  return `<div class="banner">Run ${escapeHtml(report.status)}: ${escapeHtml(report.error)}</div>`;
 }
 
 function outcome(report: ScenarioReport): string {
@@ -82,28 +104,6 @@ function diagnosisCell(diagnosis: ScenarioReport['diagnosis']): Cell {
     ? 'matches the injected failure'
     : 'differs from the injected failure';
   return mark(diagnosis.correct, `${diagnosis.diagnosed_failure_type} (${verdict})`);
-}
-
-function checks(report: ScenarioReport): string {
-  const failed = report.checks.filter((check) => !check.passed);
-  const all = table(
-    ['Check', 'Result', 'Detail'],
-    report.checks.map((check) => [
-      check.name,
-      mark(check.passed, check.passed ? 'passed' : 'failed'),
-      check.detail,
-    ]),
-  );
-  const listed =
-    failed.length === 0
-      ? `<p class="ok">All ${report.checks.length} checks passed.</p>`
-      : `<ul class="checks failed-checks">${failed
-          .map(
-            (check) =>
-              `<li><strong>${escapeHtml(check.name)}</strong>: ${escapeHtml(check.detail)}</li>`,
-          )
-          .join('')}</ul>`;
-  return `<h3>Failed checks</h3>\n${listed}\n<details><summary>All checks</summary>${all}</details>`;
 }
 
 function phaseTable(report: ScenarioReport): string {
@@ -163,11 +163,14 @@ export function invariantsText(report: ScenarioReport): string {
   return broken.length === 0 ? 'broken' : broken.join(', ');
 }
 
+/** The built-in engine's journal against the ledger; an external bot keeps none (its intents stand in). */
 function invariants(report: ScenarioReport): string {
   const inv = report.invariants;
+  if (inv === null && report.system_under_test?.kind === 'external') return '';
+  const heading = '<h3>Invariants</h3>\n';
   if (inv === null)
-    return '<p class="muted">Not checked: the run did not reach its verify phase.</p>';
-  const line = `<p>${mark(inv.ok, invariantsText(report)).html} <span class="muted">— ${num(inv.exchange_orders, 0)} exchange orders, ${num(inv.journal_orders, 0)} journal orders</span></p>`;
+    return `${heading}<p class="muted">Not checked: the run did not reach its verify phase.</p>`;
+  const line = `${heading}<p>${mark(inv.ok, invariantsText(report)).html} <span class="muted">— ${num(inv.exchange_orders, 0)} exchange orders, ${num(inv.journal_orders, 0)} journal orders</span></p>`;
   if (inv.examples.length === 0) return line;
   return (
     line +

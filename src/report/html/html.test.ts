@@ -1,4 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ScenarioResult } from '../../chaos/index.js';
+import {
+  externalResult,
+  result,
+  skippedResult,
+  T0 as FIXTURE_T0,
+} from '../../../tests/support/report-fixtures.js';
+import { chaosSummary, scenarioReport } from '../chaos-json.js';
 import { ChaosSummarySchema, ScenarioReportSchema } from '../chaos-schema.js';
 import type { ChaosSummary, ScenarioReport } from '../report-types.js';
 import { timelineMarks } from './chaos-charts.js';
@@ -262,5 +270,157 @@ describe('chaosRunHtml', () => {
     expect(html).toContain('No timeline was recorded.');
     expect(html).toMatch(/<td>database_outage<\/td><td><span class="badge fail">ERROR<\/span>/);
     expect(html).toContain('<span class="badge warn">ABORTED</span>');
+  });
+});
+
+/** A run's page from runner results, through the real report writer and schema. */
+function pageOf(results: ScenarioResult[]): { html: string; reports: ScenarioReport[] } {
+  const reports = results.map((one) => ScenarioReportSchema.parse(scenarioReport(one)));
+  const run = {
+    ...{ startedAt: new Date(FIXTURE_T0), endedAt: new Date(FIXTURE_T0 + 80_000) },
+    ...({
+      mode: 'sequential',
+      parallel: false,
+      seed: 7,
+      soakSeconds: null,
+      aborted: false,
+    } as const),
+  };
+  const summary = ChaosSummarySchema.parse(chaosSummary(run, results));
+  return { html: chaosRunHtml(summary, reports), reports };
+}
+
+/** The markup of the scenario section with this anchor. */
+function sectionOf(html: string, id: string): string {
+  const start = html.indexOf(`<section class="card" id="${id}">`);
+  expect(start, id).toBeGreaterThan(-1);
+  return html.slice(start, html.indexOf('</section>', start));
+}
+
+describe('chaosRunHtml: the system under test and the evidence against it', () => {
+  const { html } = pageOf([result('network_partition', 1), externalResult(), skippedResult()]);
+  const bot = sectionOf(html, 'scenario-2-rate_limit_flood');
+  const skipped = sectionOf(html, 'scenario-3-database_outage');
+
+  it('names the system under test under the title, and counts the skipped scenario apart', () => {
+    expect(html).toContain(
+      '<p class="sut-line">System under test: external bot <code>python3 bot.py --symbol BTCUSDT &amp;&amp; echo &lt;done&gt;</code></p>',
+    );
+    expect(html).toContain('1 passed, 1 failed, 1 skipped of 3 (50 %)');
+    const builtin: ScenarioResult = {
+      ...result('network_partition', 1),
+      system: { ...externalResult().system!, kind: 'builtin', command: null, lastOutput: [] },
+    };
+    expect(pageOf([builtin]).html).toContain('System under test: built-in engine</p>');
+  });
+
+  it('reads SKIPPED in grey for a skipped scenario, with no red mark in its row', () => {
+    const row = /<tr><td><a href="#scenario-3-database_outage">.*?<\/tr>/.exec(html)?.[0] ?? '';
+    expect(row).toContain('<span class="badge skip">SKIPPED</span>');
+    expect(row).toContain('the target uses no database');
+    expect(row).not.toMatch(/class="(bad|badge fail)"/);
+    expect(skipped).toContain('<div class="note">Skipped: the target uses no database.');
+    expect(skipped).not.toContain('class="banner"');
+    expect(skipped).not.toContain('Failed checks');
+    // A run where nothing applied neither passed nor failed.
+    expect(pageOf([skippedResult()]).html).toMatch(/<h1>Chaos run <span class="badge skip">/);
+  });
+
+  it('shows skipped checks as skipped, with their reason, never as passed or failed', () => {
+    const failedList = /<ul class="checks failed-checks">.*?<\/ul>/.exec(bot)?.[0] ?? '';
+    expect(failedList).toContain('no_duplicate_orders');
+    expect(failedList).toContain('respects_retry_after');
+    expect(failedList).not.toContain('watchdog');
+    const skippedList = /<ul class="checks skipped-checks">.*?<\/ul>/.exec(bot)?.[0] ?? '';
+    expect(skippedList).toContain(
+      '<li><span class="skip">\u2298</span> <strong>watchdog_alerts_fired</strong>: the target has no watchdog this tool can read (no CHAOS_EVENT log)</li>',
+    );
+    expect(skippedList).toContain('<strong>recovery_events_logged</strong>');
+    for (const name of ['watchdog_alerts_fired', 'recovery_events_logged']) {
+      expect(bot).toContain(`<td>${name}</td><td><span class="skip">\u2298</span> skipped</td>`);
+    }
+    // Judged checks only: the two skipped ones count neither way.
+    const allJudgedPass = pageOf([
+      {
+        ...result('network_partition', 1),
+        checks: [
+          { name: 'sla_met', passed: true, detail: '' },
+          { name: 'watchdog_alerts_fired', passed: false, skipped: true, detail: 'skipped: x' },
+        ],
+      },
+    ]).html;
+    expect(allJudgedPass).toContain('All 1 checks that were judged passed.');
+  });
+
+  it('shows how the system ended, its last output escaped, and its log file', () => {
+    const sut = /<div class="sut">.*?<\/div>/s.exec(bot)?.[0] ?? '';
+    expect(sut).toContain('<h3>System under test</h3>');
+    expect(sut).toContain('<dt>Exit</dt><dd>signal SIGTERM</dd>');
+    expect(sut).toContain('<dt>Survived</dt><dd><span class="ok">');
+    expect(sut).toContain(
+      '<dt>Left processes behind</dt><dd><span class="ok">\u2713</span> no</dd>',
+    );
+    expect(sut).toContain('<code>/runs/chaos/rate_limit_flood-target.log</code>');
+    expect(sut).toContain(
+      '<pre class="output">placing BUY 0.01 BTCUSDT\nKeyError: &lt;script&gt;window.__pwned = 2&lt;/script&gt; &amp; &quot;quoted&quot;\nshutting down</pre>',
+    );
+    expect(html).not.toContain('<script>window.__pwned');
+    // The skipped scenario still shows what was seen of the system.
+    expect(skipped).toContain('<div class="sut">');
+  });
+
+  it('tabulates each duplicate: kind, symbol, terms, both orders and how the answer was lost', () => {
+    const duplicates = /<div class="duplicates">.*?<\/table><\/div><\/div>/s.exec(bot)?.[0] ?? '';
+    expect(duplicates).toContain('2 order(s) placed twice among 40 the venue accepted');
+    expect(duplicates).toContain(
+      '<td>blind resend</td><td>BTCUSDT</td><td>BUY LIMIT 0.01 @ 50000</td><td>order 101<br><span class="muted">client id bot-101</span><br><span class="muted">02:00:04.000 · request req-41</span></td><td>order 102<br>',
+    );
+    expect(duplicates).toContain(
+      'timed out, no answer<br><span class="muted">sent 02:00:04.000, ended 02:00:09.000</span>',
+    );
+    expect(duplicates).toContain('<td>client order id reused</td><td>ETHUSDT</td><td>\u2014</td>');
+    expect(duplicates).toContain('02:00:12.400 · request req-61');
+  });
+
+  it('tabulates the Retry-After violations, the orders left resting and the intents', () => {
+    expect(bot).toContain('<h3>Retry-After violations</h3>');
+    expect(bot).toContain(
+      '<td>02:00:06.350</td><td>POST /api/v3/order</td><td>350 ms of 2 s</td><td>429, Retry-After 2 s<br><span class="muted">answered 02:00:06.000 · request req-51</span></td>',
+    );
+    expect(bot).toContain('<h3>Orders left resting</h3>');
+    expect(bot).toContain('<td>BTCUSDT</td><td class="num">120</td><td>bot-120</td><td>SELL</td>');
+    expect(bot).toContain('<h3>Reported intents</h3>');
+    expect(bot).toContain(
+      '<dt>Intents placed twice</dt><dd><span class="bad">\u2717</span> 1</dd>',
+    );
+    expect(bot).toContain('<li>intent bot-110 (line 12) placed twice: orders 110 and 111</li>');
+    // An external bot keeps no journal: its intents stand in the summary's invariants column.
+    expect(html).toContain('intents: 1 without an intent, 1 placed twice');
+    expect(bot).not.toContain('<h3>Invariants</h3>');
+  });
+
+  it('leaves out what found nothing, says when only the first findings are listed, and shows a ban', () => {
+    const plain = pageOf([result('network_partition', 1)]).html;
+    for (const heading of ['System under test', 'Duplicate orders', 'Retry-After', 'Orders left'])
+      expect(plain).not.toContain(`<h3>${heading}`);
+    const [base] = pageOf([externalResult()]).reports as [ScenarioReport];
+    const clean = report({
+      duplicates: { ...base.duplicates!, total: 0, listed: [] },
+      retry_after: { ...base.retry_after!, violations_total: 0, violations: [] },
+      orphan_orders: { total: 0, orders: [] },
+    });
+    const cleanHtml = chaosRunHtml(summary([clean]), [clean]);
+    expect(cleanHtml).not.toContain('<h3>Duplicate orders');
+    expect(cleanHtml).not.toContain('<h3>Retry-After');
+    expect(cleanHtml).not.toContain('<h3>Orders left');
+    const many = report({
+      duplicates: { ...base.duplicates!, total: 9 },
+      retry_after: { ...base.retry_after!, violations_total: 0, violations: [], bans: 2 },
+    });
+    const manyHtml = chaosRunHtml(summary([many]), [many]);
+    expect(manyHtml).toContain('The first 2 of 9 are listed.');
+    expect(manyHtml).toContain(
+      '0 request(s) sent inside 3 Retry-After window(s); banned (418) 2 time(s).',
+    );
   });
 });

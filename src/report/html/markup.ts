@@ -55,19 +55,24 @@ export function facts(pairs: readonly [string, Cell][]): string {
   return `<dl class="facts">${items.join('')}</dl>`;
 }
 
-export type Verdict = 'PASS' | 'FAIL' | 'ABORTED' | 'ERROR';
+export type Verdict = 'PASS' | 'FAIL' | 'ABORTED' | 'ERROR' | 'SKIPPED';
 
 const VERDICT_CLASS: Record<Verdict, string> = {
   PASS: 'pass',
   FAIL: 'fail',
   ABORTED: 'warn',
   ERROR: 'fail',
+  SKIPPED: 'skip',
 };
 
-/** A run that did not complete is not a failure of the system under test: it says so instead. */
+/**
+ * A run that did not complete is not a failure of the system under test: it
+ * says so instead; nor is a scenario that did not apply to it (skipped).
+ */
 export function verdictOf(status: string, passed: boolean): Verdict {
   if (status === 'aborted') return 'ABORTED';
   if (status === 'error') return 'ERROR';
+  if (status === 'skipped') return 'SKIPPED';
   return passed ? 'PASS' : 'FAIL';
 }
 
@@ -80,6 +85,11 @@ export function mark(ok: boolean, text: string): Html {
   return raw(
     `<span class="${ok ? 'ok' : 'bad'}">${ok ? '\u2713' : '\u2717'}</span> ${escapeHtml(text)}`,
   );
+}
+
+/** ⊘ before a text, neither green nor red: a check the system could not give evidence for. */
+export function skipMark(text: string): Html {
+  return raw(`<span class="skip">\u2298</span> ${escapeHtml(text)}`);
 }
 
 /** A number for people: at most `digits` decimals, thousands separated; a dash for null. */

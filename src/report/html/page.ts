@@ -29,7 +29,14 @@ a { color: #0969da; }
 .warn { background: #fff8c5; color: var(--warn); }
 .ok { color: var(--pass); }
 .bad { color: var(--fail); }
+/* Skipped: neither passed nor failed, so neither green nor red. */
+.skip { color: var(--warn); }
+.badge.skip { background: #eaeef2; color: var(--muted); }
 .banner { border-left: 4px solid var(--fail); background: #ffebe9; padding: 8px 12px; margin: 8px 0; overflow-wrap: anywhere; }
+.note { border-left: 4px solid var(--line); background: #f6f8fa; padding: 8px 12px; margin: 8px 0; overflow-wrap: anywhere; }
+/* A program's output wraps instead of widening the page on a phone. */
+pre.output { margin: 6px 0; padding: 8px 10px; background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; font-size: .85em; white-space: pre-wrap; overflow-wrap: anywhere; }
+code { overflow-wrap: anywhere; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
