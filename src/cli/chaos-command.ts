@@ -150,7 +150,9 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
     const [html] = await writeChaosViews(runDir);
     process.stdout.write(`reports: ${runDir}\nhtml: ${html}\nseed: ${seed}\n`);
     if (suite.aborted) throw new RunInterrupted('interrupted');
-    if (suite.results.some((result) => !result.passed)) throw new RunFailed('a scenario failed');
+    // A skipped scenario did not apply to the target: it neither passed nor failed.
+    const failed = suite.results.some((result) => !result.passed && result.status !== 'skipped');
+    if (failed) throw new RunFailed('a scenario failed');
   } finally {
     interrupt.dispose();
     await shared?.world.close();
