@@ -24,6 +24,18 @@ Options:
   --verbose              a progress line every second and every check of every scenario
   --help                 show this help
 
+Your own bot as the system under test (see README, "Test your own bot"):
+  --target-command CMD   run CMD (a shell command) once per scenario instead of the built-in engine
+  --target-ready REGEX   ready when a line of its output matches (default: its first signed request)
+  --target-health URL    ready when URL answers 2xx
+  --target-ready-timeout S, --target-grace S
+                         wait for ready (default 60 s); SIGTERM to SIGKILL at the stop (default 10 s)
+  --target-intents       the bot must report its intents in N1V1_INTENTS_FILE
+  --target-expect-flat   orders left resting at the venue after the stop fail
+  --target-external      run no process: one world for a bot started elsewhere
+  --exchange-port P, --database-port P
+                         with --target-external: where the proxies listen
+
 Exit codes: 0 all passed, 1 a scenario failed, 2 bad usage or input, 130 interrupted.
 USAGE
 }
@@ -35,11 +47,13 @@ while (($# > 0)); do
       usage
       exit 0
       ;;
-    --parallel | --quick | --verbose)
+    --parallel | --quick | --verbose | --target-intents | --target-expect-flat | --target-external)
       args+=("$1")
       shift
       ;;
-    --scenarios | --scenario-file | --mode | --seed | --duration | --output-dir)
+    --scenarios | --scenario-file | --mode | --seed | --duration | --output-dir | \
+      --target-command | --target-ready | --target-health | --target-ready-timeout | --target-grace | \
+      --exchange-port | --database-port)
       if (($# < 2)) || [[ "$2" == --* ]]; then
         echo "error: $1 needs a value (run with --help for usage)" >&2
         exit 2

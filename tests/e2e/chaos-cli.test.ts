@@ -166,6 +166,16 @@ describe('scripts/chaos_test.sh', () => {
       '--verbose',
       '--quick',
       '--seed',
+      '--target-command',
+      '--target-ready',
+      '--target-health',
+      '--target-ready-timeout',
+      '--target-grace',
+      '--target-intents',
+      '--target-expect-flat',
+      '--target-external',
+      '--exchange-port',
+      '--database-port',
     ])
       expect(stdout).toContain(flag);
   });
@@ -185,5 +195,17 @@ describe('scripts/chaos_test.sh', () => {
     expect(code, stderr + stdout).toBe(0);
     expect(stdout).toMatch(/^blip\s+PASS\s/m);
     expect(stdout).toContain(join(scratch(), 'script-reports', 'chaos_run_'));
+  }, 90_000);
+
+  it('passes the target flags to n1v1 chaos: your bot as the system under test', async () => {
+    const file = await scenarioFile('script-bot-blip.yaml', BLIP_YAML(2));
+    const bot = fileURLToPath(new URL('../../examples/bots/careful-bot.mjs', import.meta.url));
+    const { code, stdout, stderr } = await run([
+      ...['--scenario-file', file, '--output-dir', 'script-bot-reports'],
+      ...['--target-command', `node ${JSON.stringify(bot)}`, '--target-intents'],
+    ]);
+    expect(code, stderr + stdout).toBe(0);
+    expect(stderr).toContain('target "node');
+    expect(stdout).toMatch(/^blip\s+PASS\s/m);
   }, 90_000);
 });
