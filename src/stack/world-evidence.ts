@@ -59,6 +59,11 @@ export class WorldEvidence extends EventEmitter<WorldEvidenceEvents> {
     ];
   }
 
+  /** Accepted orders whose answer has not yet ended at the proxy: in flight only, never more than MAX_AWAITING. */
+  get awaitingAnswers(): number {
+    return this.awaiting.size;
+  }
+
   /** When the venue last answered an authenticated request without error, ms since the epoch. */
   get lastSignedOkAt(): number | undefined {
     return this.lastSignedOk;
