@@ -1,17 +1,8 @@
-import { EventEmitter } from 'node:events';
-import { stat } from 'node:fs/promises';
-import type { World, WireOrderOutcome } from '../stack/index.js';
+import type { World } from '../stack/index.js';
 import { EXTERNAL_DEFAULTS } from './external.js';
-import { judgeIntentsFile, wireOutcome } from './intents-summary.js';
-import type {
-  OrderAccount,
-  ScenarioCue,
-  SystemEvents,
-  SystemReport,
-  SystemStarter,
-  SystemUnderTest,
-} from './system.js';
+import type { ScenarioCue, SystemReport, SystemStarter, SystemUnderTest } from './system.js';
 import { writePhase, type TargetFiles } from './target-env.js';
+import { WireJudgedSystem } from './wire-judged.js';
 
 export interface AttachedTargetOptions {
   /** The files the bot was told of in the printed env block (intents, phase). */
@@ -32,25 +23,18 @@ export function attachedTarget(options: AttachedTargetOptions): SystemStarter {
   return (world) => Promise.resolve(new AttachedSystem(world, options));
 }
 
-class AttachedSystem implements SystemUnderTest {
-  readonly kind = 'external';
-  readonly clientIdsNameIntents = false;
-  readonly countsRefusedConnections = false;
-  readonly events = new EventEmitter<SystemEvents>();
-  readonly apiKey: string;
+class AttachedSystem extends WireJudgedSystem implements SystemUnderTest {
   /** Whether the bot still runs is not this tool's to see. */
   readonly running = true;
-  readonly watchdogLog = undefined;
-  readonly summary = undefined;
-  private readonly startedAt = Date.now();
-  private stopped = false;
 
   constructor(
-    private readonly world: World,
+    world: World,
     private readonly options: AttachedTargetOptions,
   ) {
-    this.apiKey = world.account.apiKey;
-    world.evidence.on('orderOutcome', this.forward);
+    super(world, {
+      intentsFile: options.files.intentsFile,
+      required: options.intentsRequired ?? false,
+    });
   }
 
   async ready(signal: AbortSignal): Promise<void> {
@@ -73,16 +57,8 @@ class AttachedSystem implements SystemUnderTest {
     return writePhase(this.options.files.phaseFile, cue.phase);
   }
 
-  refusedConnections(): Promise<undefined> {
-    return Promise.resolve(undefined);
-  }
-
-  componentHealthy(): Promise<undefined> {
-    return Promise.resolve(undefined);
-  }
-
   stop(): Promise<SystemReport> {
-    this.close();
+    this.stopCounting();
     return Promise.resolve({
       kind: 'external',
       command: null,
@@ -97,28 +73,8 @@ class AttachedSystem implements SystemUnderTest {
     });
   }
 
-  async orderAccount(): Promise<OrderAccount> {
-    const reported = await stat(this.options.files.intentsFile).then(
-      (found) => found.size > 0,
-      () => false,
-    );
-    return judgeIntentsFile({
-      reported,
-      required: this.options.intentsRequired ?? false,
-      intentsFile: this.options.files.intentsFile,
-      world: this.world,
-      apiKey: this.apiKey,
-      since: this.startedAt,
-    });
-  }
-
   close(): Promise<void> {
-    if (!this.stopped) this.world.evidence.off('orderOutcome', this.forward);
-    this.stopped = true;
+    this.stopCounting();
     return Promise.resolve();
   }
-
-  private readonly forward = (outcome: WireOrderOutcome): void => {
-    this.events.emit('outcome', wireOutcome(outcome));
-  };
 }

@@ -1,20 +1,12 @@
-import { EventEmitter } from 'node:events';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sleep } from '../common/index.js';
-import type { World, WireOrderOutcome } from '../stack/index.js';
+import type { World } from '../stack/index.js';
 import { OutputCapture } from './output-tail.js';
 import { ProcessGroup } from './process-group.js';
-import type {
-  OrderAccount,
-  ScenarioCue,
-  SystemEvents,
-  SystemReport,
-  SystemStarter,
-  SystemUnderTest,
-} from './system.js';
-import { judgeIntentsFile, wireOutcome } from './intents-summary.js';
+import type { ScenarioCue, SystemReport, SystemStarter, SystemUnderTest } from './system.js';
 import { targetEnvironment, targetFiles, writePhase, type TargetFiles } from './target-env.js';
+import { WireJudgedSystem } from './wire-judged.js';
 
 export interface ExternalTargetOptions {
   /** A shell command line: the user's bot. */
@@ -56,31 +48,23 @@ export function externalProcess(options: ExternalTargetOptions): SystemStarter {
  * exchange proxy, accepted at the venue with its answer delivered, or not);
  * it has no watchdog and no journal, only, if it cooperates, an intents file.
  */
-export class ExternalSystem implements SystemUnderTest {
-  readonly kind = 'external';
-  readonly clientIdsNameIntents = false;
-  readonly countsRefusedConnections = false;
-  readonly events = new EventEmitter<SystemEvents>();
-  readonly apiKey: string;
-  readonly watchdogLog = undefined;
-  readonly summary = undefined;
+export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest {
   private readonly group: ProcessGroup;
+  private readonly phaseFile: string;
   private readonly output: OutputCapture;
-  private readonly startedAt = Date.now();
-  private stopping = false;
   private report: SystemReport | undefined;
 
   constructor(
-    private readonly world: World,
+    world: World,
     private readonly options: ExternalTargetOptions,
-    private readonly files: TargetFiles,
+    files: TargetFiles,
     env: Record<string, string>,
     logFile: string,
   ) {
-    this.apiKey = world.account.apiKey;
+    super(world, { intentsFile: files.intentsFile, required: options.intentsRequired ?? false });
+    this.phaseFile = files.phaseFile;
     this.group = new ProcessGroup(options.command, env, process.cwd());
     this.output = new OutputCapture(logFile, [this.group.child.stdout, this.group.child.stderr]);
-    world.evidence.on('orderOutcome', this.forward);
   }
 
   get running(): boolean {
@@ -107,26 +91,17 @@ export class ExternalSystem implements SystemUnderTest {
   }
 
   cue(cue: ScenarioCue): Promise<void> {
-    return writePhase(this.files.phaseFile, cue.phase);
-  }
-
-  refusedConnections(): Promise<undefined> {
-    return Promise.resolve(undefined);
-  }
-
-  componentHealthy(): Promise<undefined> {
-    return Promise.resolve(undefined);
+    return writePhase(this.phaseFile, cue.phase);
   }
 
   async stop(): Promise<SystemReport> {
     if (this.report) return this.report;
     const diedEarly = !this.group.running;
-    this.stopping = true;
+    this.stopCounting();
     const graceMs = (this.options.graceSeconds ?? EXTERNAL_DEFAULTS.graceSeconds) * 1000;
     const stopped = await this.group.stop(graceMs);
     const exit = await this.group.exited;
     await this.output.close();
-    this.world.evidence.off('orderOutcome', this.forward);
     const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
     this.report = {
       kind: 'external',
@@ -143,21 +118,6 @@ export class ExternalSystem implements SystemUnderTest {
       leftProcessesBehind: stopped.leftover,
     };
     return this.report;
-  }
-
-  async orderAccount(): Promise<OrderAccount> {
-    const reported = await stat(this.files.intentsFile).then(
-      (found) => found.size > 0,
-      () => false,
-    );
-    return judgeIntentsFile({
-      reported,
-      required: this.options.intentsRequired ?? false,
-      intentsFile: this.files.intentsFile,
-      world: this.world,
-      apiKey: this.apiKey,
-      since: this.startedAt,
-    });
   }
 
   async close(): Promise<void> {
@@ -214,9 +174,4 @@ export class ExternalSystem implements SystemUnderTest {
     const lines = this.output.lastLines().slice(-5);
     return lines.length === 0 ? '; it printed nothing' : `; its last output: ${lines.join(' | ')}`;
   }
-
-  private readonly forward = (outcome: WireOrderOutcome): void => {
-    if (this.stopping) return;
-    this.events.emit('outcome', wireOutcome(outcome));
-  };
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProcessGroup } from './process-group.js';
+import { ProcessGroup, processAlive } from './process-group.js';
 
 /** A shell that starts a child which ignores SIGTERM, writes its pid, and waits. */
 const STUBBORN_CHILD = `node -e "process.on('SIGTERM',()=>{});require('fs').writeFileSync(process.env.PID_FILE,String(process.pid));setInterval(()=>{},1000)" & wait`;
@@ -29,7 +29,7 @@ describe('ProcessGroup', () => {
     const childPid = await waitForPid(pidFile);
     const stopped = await group.stop(300);
     expect(stopped).toEqual({ killed: true, leftover: false });
-    expect(alive(childPid)).toBe(false);
+    expect(processAlive(childPid)).toBe(false);
   });
 
   it('reports how a command that ended on its own exited, and passes its environment', async () => {
@@ -47,13 +47,4 @@ async function waitForPid(file: string): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error('the child never wrote its pid');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /**
  * A shell command run as the leader of its own process group, so that it and
@@ -51,9 +52,10 @@ export class ProcessGroup {
     }
   }
 
-  /** True while any process of the group is alive (the leader, or a child it left). */
+  /** True while any process of the group is alive (the leader, or a child it left); zombies are dead. */
   get alive(): boolean {
-    return this.signal(0);
+    if (this.pid === undefined) return false;
+    return groupAlive(this.pid) ?? this.signal(0);
   }
 
   /**
@@ -65,7 +67,9 @@ export class ProcessGroup {
     this.signal('SIGTERM');
     const deadline = Date.now() + graceMs;
     while (this.alive && Date.now() < deadline) await pause(50);
-    const killed = this.signal('SIGKILL');
+    // Only a live process left counts as killed; the signal goes anyway (to unreaped zombies it is harmless).
+    const killed = this.alive;
+    this.signal('SIGKILL');
     await this.exited;
     // The kernel reaps killed processes asynchronously: give them a moment.
     const reapBy = Date.now() + 2_000;
@@ -73,6 +77,62 @@ export class ProcessGroup {
     process.off('exit', this.onRunnerExit);
     return { killed, leftover: this.alive };
   }
+}
+
+/**
+ * True while a process with this pid runs. A zombie (dead, not yet reaped:
+ * in a container whose first process reaps nothing, orphans stay zombies)
+ * is dead; where /proc is missing, any process the kernel still has counts.
+ */
+export function processAlive(pid: number): boolean {
+  const state = procState(pid);
+  if (state !== undefined) return state !== null && !DEAD_STATES.has(state.state);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Process states that are no process: zombie, dead. */
+const DEAD_STATES = new Set(['Z', 'X', 'x']);
+
+/**
+ * Whether any live process is in the group, from /proc; undefined where
+ * /proc cannot be read (the caller then asks the kernel with signal 0).
+ */
+function groupAlive(pgid: number): boolean | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  return entries.some((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    const state = procState(Number(entry));
+    return (
+      state !== undefined && state !== null && state.pgrp === pgid && !DEAD_STATES.has(state.state)
+    );
+  });
+}
+
+/**
+ * A process's state and group from /proc/<pid>/stat; null when it has no
+ * entry (gone), undefined when /proc is not there to ask.
+ */
+function procState(pid: number): { state: string; pgrp: number } | null | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+    return existsSync('/proc/self/stat') ? null : undefined;
+  }
+  // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last one.
+  const [state, , pgrp] = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return state === undefined ? undefined : { state, pgrp: Number(pgrp) };
 }
 
 function pause(ms: number): Promise<void> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, type Scenario, type ScenarioResult } from '../../src/chaos/index.js';
-import { externalProcess, type ExternalTargetOptions } from '../../src/sut/index.js';
+import { externalProcess, processAlive, type ExternalTargetOptions } from '../../src/sut/index.js';
 import { failedChecks, quickSuite, scenario, scratchDir } from '../support/chaos-run.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -144,7 +144,7 @@ describe('external target: bots that get it wrong', () => {
     const pidsFile = join(spawner!.system!.logFile!.replace(/\.log$/, ''), 'children.pids');
     const pids = (await readFile(pidsFile, 'utf8')).trim().split('\n').map(Number);
     expect(pids).toHaveLength(3);
-    for (const pid of pids) expect(alive(pid), `process ${pid}`).toBe(false);
+    for (const pid of pids) expect(processAlive(pid), `process ${pid}`).toBe(false);
   }, 120_000);
 
   it('orders left resting fail only with expect-flat', async () => {
@@ -159,12 +159,3 @@ describe('external target: bots that get it wrong', () => {
     expect(strict!.verdicts!.orphans.orders[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'BUY' });
   }, 90_000);
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
