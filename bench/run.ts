@@ -35,6 +35,11 @@ const BENCHMARKS: Readonly<Record<string, RegistryEntry>> = {
       'the fault-injecting proxy (no toxics) vs direct: HTTP throughput, latency, bulk TCP',
     load: async () => (await import('./proxy.js')).benchmark,
   },
+  evidence: {
+    description:
+      "what recording the judge's evidence costs a world: orders/s on and off, heap over the run, vs raw node:http",
+    load: async () => (await import('./evidence.js')).benchmark,
+  },
   load: {
     description:
       'the load runner: default SLA run, highest open-model rate meeting the SLA, vs raw node:http',

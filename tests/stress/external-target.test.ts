@@ -28,11 +28,12 @@ function ackLoss(): Promise<Scenario[]> {
 async function runBot(
   scenarios: Scenario[],
   options: ExternalTargetOptions,
-  extra: { expectFlat?: boolean } = {},
+  extra: { expectFlat?: boolean; parallel?: boolean } = {},
 ): Promise<ScenarioResult[]> {
   const suite = await quickSuite(scenarios, scratch(), {
     target: externalProcess(options),
     expectFlat: extra.expectFlat,
+    parallel: extra.parallel ?? false,
   });
   return suite.results;
 }
@@ -52,7 +53,12 @@ describe('external target: a careful bot', () => {
       scenario('database_outage'),
       ...(await ackLoss()),
     ];
-    const results = await runBot(scenarios, { command: CAREFUL, intentsRequired: true });
+    // Each on its own world, all at once: one bot process per scenario.
+    const results = await runBot(
+      scenarios,
+      { command: CAREFUL, intentsRequired: true },
+      { parallel: true },
+    );
     const byName = new Map(results.map((result) => [result.scenario.name, result]));
     for (const name of ['network_partition', 'rate_limit_flood', 'exchange_downtime', 'ack_loss']) {
       const result = byName.get(name)!;
