@@ -76,7 +76,7 @@ async function runWorld(evidence: 'on' | 'off', settings: LoadSettings): Promise
   const seen = memory as WorldMemory | null;
   const orders = seen ? seen.answered - seen.firstAnswered : 0;
   const growth =
-    seen?.firstHeapMB != null && orders > 0
+    seen !== null && seen.firstHeapMB !== null && orders > 0
       ? round(((seen.lastHeapMB - seen.firstHeapMB) / orders) * 1000, 4)
       : null;
   return { ...value, exitCode, memory: seen, heapGrowthMBPer1000: growth };

@@ -28,6 +28,8 @@ export interface SecondTally {
  */
 export class OrderSampler {
   phase: CountedPhase = 'baseline';
+  /** When the first order of the recovery phase was accepted, ms since the epoch. */
+  firstRecoveryOrderAt: number | undefined;
   private readonly phases: Record<CountedPhase, Tally> = {
     baseline: emptyTally(),
     chaos: emptyTally(),
@@ -76,6 +78,7 @@ export class OrderSampler {
 
   private record(outcome: SystemOutcome): void {
     const { kind } = outcome;
+    if (kind === 'order' && this.phase === 'recovery') this.firstRecoveryOrderAt ??= this.now();
     for (const tally of [this.phases[this.phase], this.second]) {
       if (kind === 'order') {
         tally.orders += 1;

@@ -17,11 +17,10 @@ export interface RecoveryWatchOptions {
   /** The system's own view of the faulted component: false while it holds an open failure; undefined when it has none. */
   componentHealthy: () => Promise<boolean | undefined>;
   /**
-   * For a system that placed no order in the baseline: when the venue last
-   * answered one of its authenticated requests. Its first one after the
-   * heal is its recovery.
+   * For a system that placed no order in the baseline: when the venue first
+   * answered one of its authenticated requests after the heal, its recovery.
    */
-  lastSignOfLife: () => number | undefined;
+  firstSignOfLife: () => number | undefined;
   /** False once the system has ended: a system that is gone cannot recover, so the watch stops. */
   running: () => boolean;
   timeoutMs: number;
@@ -51,30 +50,38 @@ export function recoveryWindowMs(baselineOutcomes: number, baselineMs: number): 
  * of the baseline, with orders flowing, and the system (when it has a view
  * of its own) holding no open failure of the component. A system with no
  * baseline orders is back at its first authenticated request after the heal.
- * Resolves with when that first held, or undefined at the timeout or once
- * the system has ended.
+ *
+ * Resolves with the recovery's time, or undefined at the timeout or once the
+ * system has ended. With a health view of its own, recovery is when both
+ * held (SPEC); without one, the venue's view decides: the first order it
+ * accepted after the heal (or that first request), once steady state
+ * confirmed it.
  */
 export async function watchRecovery(options: RecoveryWatchOptions): Promise<number | undefined> {
   const deadline = Date.now() + options.timeoutMs;
   const floor = (options.baselinePercent ?? 100) - options.tolerancePercent;
   while (Date.now() < deadline && !options.signal.aborted && options.running()) {
-    if (await back(options, floor)) return Date.now();
+    const venueSaysBackAt = backAt(options, floor);
+    if (venueSaysBackAt !== undefined) {
+      const healthy = await options.componentHealthy();
+      if (healthy === true) return Date.now();
+      if (healthy === undefined) return venueSaysBackAt;
+    }
     await sleep(CHECK_EVERY_MS, options.signal);
   }
   options.signal.throwIfAborted();
   return undefined;
 }
 
-async function back(options: RecoveryWatchOptions, floor: number): Promise<boolean> {
+/** When the venue's view first showed the system back, once it holds now; undefined while it does not. */
+function backAt(options: RecoveryWatchOptions, floor: number): number | undefined {
   if (options.baselinePercent === null) {
-    const alive = options.lastSignOfLife();
-    if (alive === undefined || alive < options.healedAt) return false;
-  } else {
-    const windowMs = Math.min(options.windowMs, Date.now() - options.healedAt);
-    const success = options.sampler.successRate(windowMs);
-    const ordersBack =
-      success.outcomes >= MIN_OUTCOMES && success.percent !== null && success.percent >= floor;
-    if (!ordersBack) return false;
+    const alive = options.firstSignOfLife();
+    return alive !== undefined && alive >= options.healedAt ? alive : undefined;
   }
-  return (await options.componentHealthy()) !== false;
+  const windowMs = Math.min(options.windowMs, Date.now() - options.healedAt);
+  const success = options.sampler.successRate(windowMs);
+  const ordersBack =
+    success.outcomes >= MIN_OUTCOMES && success.percent !== null && success.percent >= floor;
+  return ordersBack ? (options.sampler.firstRecoveryOrderAt ?? Date.now()) : undefined;
 }

@@ -119,6 +119,12 @@ export async function runScenario(
       await phase('recovery');
       const healedAt = Date.now();
       const baseline = sampler.counts('baseline');
+      const watching = new AbortController();
+      let firstSignAfterHeal: number | undefined;
+      world.evidence
+        .signedRequestSince(healedAt, AbortSignal.any([options.signal, watching.signal]))
+        .then((at) => (firstSignAfterHeal = at))
+        .catch(() => undefined);
       const recoveredAt = await watchRecovery({
         sampler,
         baselinePercent: phaseSuccessPercent(baseline),
@@ -128,12 +134,12 @@ export async function runScenario(
           scenario.baselineSeconds * 1000,
         ),
         componentHealthy: () => system.componentHealthy(scenario.target),
-        lastSignOfLife: () => world.evidence.lastSignedOkAt,
+        firstSignOfLife: () => firstSignAfterHeal,
         running: () => system.running,
         timeoutMs: scenario.recoveryTimeoutSeconds * 1000,
         signal: options.signal,
         healedAt,
-      });
+      }).finally(() => watching.abort());
       if (recoveredAt !== undefined) {
         state.recoverySeconds = Math.round((recoveredAt - healedAt) / 100) / 10;
         await timeline.wait(options.settleSeconds ?? 2, options.signal);
