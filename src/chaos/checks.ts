@@ -34,7 +34,7 @@ export function scenarioChecks(measured: Measured): Check[] {
     ...watchdogChecks(measured.watchdog, measured.scenario),
     invariantCheck(measured.account),
     survivedCheck(measured.system),
-    ...evidenceChecks(measured.verdicts, measured.expectFlat),
+    ...evidenceChecks(measured.verdicts, measured.expectFlat, measured.system),
   ];
 }
 
@@ -129,7 +129,11 @@ function survivedCheck(system: SystemReport | undefined): Check {
   };
 }
 
-function evidenceChecks(verdicts: WorldVerdicts | undefined, expectFlat: boolean): Check[] {
+function evidenceChecks(
+  verdicts: WorldVerdicts | undefined,
+  expectFlat: boolean,
+  system?: SystemReport,
+): Check[] {
   if (!verdicts) {
     return (['no_duplicate_orders', 'respects_retry_after', 'no_orphan_orders'] as const).map(
       (name) => ({ name, passed: false, detail: 'not checked' }),
@@ -151,13 +155,16 @@ function evidenceChecks(verdicts: WorldVerdicts | undefined, expectFlat: boolean
         `${retryAfter.violationsTotal} request(s) sent inside ${retryAfter.windows} Retry-After window(s)` +
         `${retryAfter.bans > 0 ? `; banned (418) ${retryAfter.bans} time(s)` : '; no ban (418)'}`,
     },
-    {
-      name: 'no_orphan_orders',
-      passed: !expectFlat || orphans.total === 0,
-      detail:
-        `${orphans.total} order(s) left resting at the venue after the stop` +
-        (expectFlat ? '' : ' (reported; --target-expect-flat makes them a failure)'),
-    },
+    // A bot this tool never stops keeps its orders resting on purpose: nothing to judge.
+    system?.runByThisTool === false
+      ? skipped('no_orphan_orders', 'the target runs on after the scenario: it was never stopped')
+      : {
+          name: 'no_orphan_orders',
+          passed: !expectFlat || orphans.total === 0,
+          detail:
+            `${orphans.total} order(s) left resting at the venue after the stop` +
+            (expectFlat ? '' : ' (reported; --target-expect-flat makes them a failure)'),
+        },
   ];
 }
 

@@ -43,15 +43,14 @@ export async function judgeWorldEvidence(
   trader: EvidenceSubject,
   since: number,
 ): Promise<WorldVerdicts> {
-  const { evidence } = world;
   const { apiKey } = trader;
+  const evidence = await world.evidence.snapshot(since);
   const [duplicates, retryAfter] = await Promise.all([
-    findDuplicateOrders(
-      () => evidence.venue(since),
-      () => evidence.wire(since),
-      { apiKey, blindResends: !trader.clientIdsNameIntents },
-    ),
-    findRetryAfterViolations(() => evidence.wire(since), { proxy: 'exchange' }),
+    findDuplicateOrders(evidence.venue, evidence.wire, {
+      apiKey,
+      blindResends: !trader.clientIdsNameIntents,
+    }),
+    findRetryAfterViolations(evidence.wire, { proxy: 'exchange' }),
   ]);
   const resting = world.exchange.venue.openOrders(apiKey).filter((order) => order.time >= since);
   const orders = resting.slice(0, MAX_ORPHANS_LISTED).map((order) => ({

@@ -27,7 +27,8 @@ export interface SecondTally {
  * bounded: histograms, counters, and one second of timestamps.
  */
 export class OrderSampler {
-  phase: CountedPhase = 'baseline';
+  /** Undefined until the run's clock starts: outcomes while the system gets ready count nowhere. */
+  phase: CountedPhase | undefined;
   /** When the first order of the recovery phase was accepted, ms since the epoch. */
   firstRecoveryOrderAt: number | undefined;
   private readonly phases: Record<CountedPhase, Tally> = {
@@ -77,6 +78,7 @@ export class OrderSampler {
   }
 
   private record(outcome: SystemOutcome): void {
+    if (this.phase === undefined) return;
     const { kind } = outcome;
     if (kind === 'order' && this.phase === 'recovery') this.firstRecoveryOrderAt ??= this.now();
     for (const tally of [this.phases[this.phase], this.second]) {

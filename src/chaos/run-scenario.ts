@@ -64,9 +64,9 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const { world, system } = bed;
   const sampler = new OrderSampler(system.events);
-  // Evidence counts from here: what the system did while getting ready is its doing too.
-  const evidenceSince = Date.now();
-  let startedAt = evidenceSince;
+  // Evidence counts from the system's start: what it did while getting ready is its doing too.
+  const evidenceSince = system.startedAt;
+  let startedAt = Date.now();
   const readTarget = (signal: AbortSignal) =>
     readTargetTraffic(world.proxyClient, system, scenario.target, signal);
   const timeline = new Timeline(readTarget, scenario, sampler, () => startedAt, options.onProgress);

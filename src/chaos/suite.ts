@@ -1,9 +1,7 @@
-import { LatencyRecorder, messageOf, SeededRandom } from '../common/index.js';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { sleep } from '../common/index.js';
-import { createWorld, type StackOptions, type World } from '../stack/index.js';
-import { builtinEngine, type SystemStarter } from '../sut/index.js';
+import { LatencyRecorder, messageOf, SeededRandom, sleep } from '../common/index.js';
+import type { StackOptions, World } from '../stack/index.js';
+import type { SystemStarter } from '../sut/index.js';
+import { BedSupply, closeBed, type Planned } from './bed-supply.js';
 import { quickScenario } from './builtins.js';
 import type { Scenario, ScenarioResult } from './model.js';
 import { runScenario, type TestBed } from './run-scenario.js';
@@ -96,13 +94,6 @@ export async function runChaosSuite(options: SuiteOptions): Promise<SuiteResult>
   return { results, startedAt, endedAt: new Date(), aborted: options.signal.aborted };
 }
 
-/** One scenario run the suite has planned: which, which round, and its stack's seed. */
-interface Planned {
-  scenario: Scenario;
-  iteration: number;
-  seed: number;
-}
-
 async function runPlanned(
   planned: Planned,
   beds: BedSupply,
@@ -151,80 +142,6 @@ async function runPlanned(
 async function settle(options: SuiteOptions): Promise<void> {
   const seconds = options.settleSeconds ?? (options.quick ? 2 : 5);
   await sleep(seconds * 1000, options.signal).catch(() => undefined);
-}
-
-/**
- * Builds test beds (a world and the system on it), one ahead when asked:
- * `prepare(planned)` starts building the bed the next `take(planned)`
- * returns. A prepared bed nobody took is closed with the supply.
- */
-class BedSupply {
-  private prepared: { planned: Planned; bed: Promise<TestBed> } | undefined;
-
-  constructor(private readonly options: SuiteOptions) {}
-
-  /** False on a shared world: closing a bed then leaves the world alone. */
-  get ownsWorlds(): boolean {
-    return this.options.sharedWorld === undefined;
-  }
-
-  prepare(planned: Planned): void {
-    // On a shared world the next system starts once this scenario is over.
-    if (this.prepared || this.options.signal.aborted || !this.ownsWorlds) return;
-    const bed = this.build(planned);
-    // Its failure is reported by take(); until then it must not go unhandled.
-    bed.catch(() => undefined);
-    this.prepared = { planned, bed };
-  }
-
-  take(planned: Planned): Promise<TestBed> {
-    const prepared = this.prepared;
-    if (prepared?.planned === planned) {
-      this.prepared = undefined;
-      return prepared.bed;
-    }
-    return this.build(planned);
-  }
-
-  async close(): Promise<void> {
-    const prepared = this.prepared;
-    this.prepared = undefined;
-    if (prepared) await closeBed(await prepared.bed.catch(() => undefined), this.ownsWorlds);
-  }
-
-  private async build({ scenario, seed }: Planned): Promise<TestBed> {
-    const { stack, target, signal, sharedWorld } = this.options;
-    const world = sharedWorld ?? (await createWorld({ ...stack, seed }));
-    try {
-      const start = target ?? builtinEngine(stack);
-      // Random too: suites run at once may start the same scenario in the same second.
-      const logName = `${scenario.name}-${compactTime(new Date())}-${randomBytes(3).toString('hex')}`;
-      // Beside its log, so what the bot left (intents, its own files) outlives the world.
-      const runDir = join(stack.logDir ?? world.dataDir, `${logName}-target`);
-      const system = await start(world, {
-        scenario: scenario.name,
-        runDir,
-        logDir: stack.logDir,
-        logName,
-        signal,
-      });
-      return { world, system };
-    } catch (error) {
-      if (this.ownsWorlds) await world.close();
-      throw error;
-    }
-  }
-}
-
-async function closeBed(bed: TestBed | undefined, ownsWorld: boolean): Promise<void> {
-  if (!bed) return;
-  await bed.system.close().catch(() => undefined);
-  if (ownsWorld) await bed.world.close().catch(() => undefined);
-}
-
-/** 20261127T221503Z: sortable, and safe in a file name. */
-function compactTime(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 }
 
 /** A run that broke before it could measure (its stack never came up): nothing passes. */

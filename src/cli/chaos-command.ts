@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
   BUILT_IN_SCENARIOS,
@@ -17,6 +17,7 @@ import { collect, commaList, integerIn } from './parsers.js';
 import { databaseUrlFromEnv, interruptOn, writableDirectory } from './run-support.js';
 import { formatTable } from './table.js';
 import { attachWorld, describeTarget } from './target-world.js';
+import { fileTime } from '../common/index.js';
 import { chooseTarget, withTargetOptions, type TargetFlags } from './target-options.js';
 import { RunFailed, RunInterrupted, UsageError } from './usage-error.js';
 
@@ -105,13 +106,14 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
     (text) => progress.line(text),
     'removing every fault, then writing the reports so far',
   );
-  const shared =
-    target.kind === 'attached'
-      ? await attachWorld(flags, { seed, databaseUrl }, target.options, (text) =>
-          progress.line(text),
-        )
-      : undefined;
+  let shared: Awaited<ReturnType<typeof attachWorld>> | undefined;
   try {
+    if (target.kind === 'attached') {
+      const runDir = join(resolve(flags.logDir), `external-${fileTime(new Date())}-target`);
+      shared = await attachWorld(flags, { seed, databaseUrl, runDir }, target.options, (text) =>
+        progress.line(text),
+      );
+    }
     const suite = await runChaosSuite({
       scenarios,
       mode: flags.mode,
@@ -153,6 +155,10 @@ async function runChaos(flags: ChaosFlags): Promise<void> {
     // A skipped scenario did not apply to the target: it neither passed nor failed.
     const failed = suite.results.some((result) => !result.passed && result.status !== 'skipped');
     if (failed) throw new RunFailed('a scenario failed');
+    if (suite.results.every((result) => result.status === 'skipped')) {
+      progress.line('no scenario applied to the target: nothing was judged');
+      throw new RunFailed('nothing judged');
+    }
   } finally {
     interrupt.dispose();
     await shared?.world.close();

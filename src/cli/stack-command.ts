@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { evidenceVerdictChecks, judgeWorldEvidence } from '../chaos/index.js';
-import { sleep } from '../common/index.js';
+import { fileTime, sleep } from '../common/index.js';
 import { judgeIntentsFile } from '../sut/index.js';
 import { integerIn } from './parsers.js';
-import { databaseUrlFromEnv, printJson } from './run-support.js';
+import { databaseUrlFromEnv, printJson, writableDirectory } from './run-support.js';
 import { untilStopSignal } from './signals.js';
 import { envBlock, serveWorld, type ServedWorld } from './target-world.js';
 import { RunFailed } from './usage-error.js';
@@ -12,6 +13,8 @@ import { RunFailed } from './usage-error.js';
 interface StackFlags {
   exchangePort?: number;
   databasePort?: number;
+  host?: string;
+  logDir: string;
   seed: number;
   judge: boolean;
   expectFlat: boolean;
@@ -53,6 +56,7 @@ export function stackCommand(): Command {
 }
 
 async function runStack(flags: StackFlags): Promise<void> {
+  await writableDirectory(flags.logDir, '--log-dir');
   const stopSignal = untilStopSignal();
   const served = await serveWorld(
     {
@@ -60,6 +64,8 @@ async function runStack(flags: StackFlags): Promise<void> {
       databaseUrl: databaseUrlFromEnv(),
       exchangePort: flags.exchangePort,
       databasePort: flags.databasePort,
+      host: flags.host,
+      runDir: join(resolve(flags.logDir), `stack-${fileTime(new Date())}-target`),
     },
     'stack',
   );

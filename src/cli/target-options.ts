@@ -21,6 +21,7 @@ export interface TargetFlags {
   targetExternal?: boolean;
   exchangePort?: number;
   databasePort?: number;
+  host?: string;
 }
 
 /** Adds the --target-* flags (and the ports a shared world listens on) to a command. */
@@ -58,6 +59,10 @@ export function withTargetOptions(command: Command): Command {
       integerIn(1, 65535),
     )
     .option(
+      '--host <address>',
+      'with --target-external: where the proxies listen (default 127.0.0.1; another address opens them to that network)',
+    )
+    .option(
       '--database-port <port>',
       'with --target-external: the database proxy listens here',
       integerIn(1, 65535),
@@ -85,9 +90,10 @@ export function chooseTarget(flags: TargetFlags, file: TargetConfig | undefined)
   }
   const command = flags.targetExternal ? undefined : (flags.targetCommand ?? file?.command);
   const external = flags.targetExternal === true;
-  if (!external && (flags.exchangePort !== undefined || flags.databasePort !== undefined)) {
+  const ports = [flags.exchangePort, flags.databasePort, flags.host];
+  if (!external && ports.some((value) => value !== undefined)) {
     throw new UsageError(
-      '--exchange-port and --database-port need --target-external (fresh worlds listen on free ports)',
+      '--exchange-port, --database-port and --host need --target-external (fresh worlds listen on free loopback ports)',
     );
   }
   const runOnly = [
@@ -115,6 +121,13 @@ export function chooseTarget(flags: TargetFlags, file: TargetConfig | undefined)
         `${stray[0]} is for a bot this tool runs; with --target-external it waits for the bot's first authenticated request`,
       );
   }
+  const readyPattern = flags.targetReady ?? fileReady(file);
+  const healthUrl = flags.targetHealth ?? file?.healthUrl;
+  if (readyPattern !== undefined && healthUrl !== undefined) {
+    throw new UsageError(
+      'the bot is ready by one sign: --target-ready (a line of its output) or --target-health (a URL), not both',
+    );
+  }
   const readyTimeoutSeconds = flags.targetReadyTimeout ?? file?.readyTimeoutSeconds;
   const intentsRequired = flags.targetIntents ?? file?.intents ?? false;
   const expectFlat = flags.targetExpectFlat ?? file?.expectFlat ?? false;
@@ -122,18 +135,20 @@ export function chooseTarget(flags: TargetFlags, file: TargetConfig | undefined)
     return { kind: 'attached', expectFlat, options: { readyTimeoutSeconds, intentsRequired } };
   }
   if (command === undefined) return { kind: 'builtin', expectFlat };
-  const readyPattern =
-    flags.targetReady ??
-    (file?.readyPattern !== undefined ? new RegExp(file.readyPattern) : undefined);
   const starter = externalProcess({
     command,
     readyPattern,
-    healthUrl: flags.targetHealth ?? file?.healthUrl,
+    healthUrl,
     readyTimeoutSeconds,
     graceSeconds: flags.targetGrace ?? file?.graceSeconds,
     intentsRequired,
   });
   return { kind: 'process', command, expectFlat, starter };
+}
+
+/** The file's `ready:` (validated as a regular expression when the file was read). */
+function fileReady(file: TargetConfig | undefined): RegExp | undefined {
+  return file?.readyPattern === undefined ? undefined : new RegExp(file.readyPattern);
 }
 
 function regExp(text: string): RegExp {

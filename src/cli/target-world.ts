@@ -19,6 +19,10 @@ export interface ServedWorldOptions {
   databaseUrl: string | undefined;
   exchangePort?: number;
   databasePort?: number;
+  /** Where the proxies listen; default 127.0.0.1. */
+  host?: string;
+  /** The bot's files (intents, phase) and the evidence go here, kept after the world closes. */
+  runDir: string;
 }
 
 /** A world serving a bot that runs elsewhere, and the env block that bot needs. */
@@ -42,12 +46,20 @@ export async function serveWorld(
       seed: options.seed,
       databaseUrl: options.databaseUrl,
       ports: { exchange: options.exchangePort, database: options.databasePort },
+      host: options.host,
+      evidenceDir: join(options.runDir, 'evidence'),
     });
   } catch (error) {
+    // A port taken or an address not this machine's is the usual cause; it is said as it is.
     throw new UsageError(`cannot serve the world: ${messageOf(error)}`);
   }
-  const files = await targetFiles(join(world.dataDir, 'target'));
-  return { world, files, env: targetEnvironment(world, files, scenario) };
+  try {
+    const files = await targetFiles(options.runDir);
+    return { world, files, env: targetEnvironment(world, files, scenario) };
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
 }
 
 /** The env block as a person pastes it into the shell that starts the bot. */
@@ -61,8 +73,8 @@ export function envBlock(served: ServedWorld): string {
  * bot connects to it.
  */
 export async function attachWorld(
-  flags: { exchangePort?: number; databasePort?: number },
-  world: Omit<ServedWorldOptions, 'exchangePort' | 'databasePort'>,
+  flags: { exchangePort?: number; databasePort?: number; host?: string },
+  world: Omit<ServedWorldOptions, 'exchangePort' | 'databasePort' | 'host'>,
   options: Omit<AttachedTargetOptions, 'files'>,
   say: (text: string) => void,
 ): Promise<{ world: World; starter: SystemStarter }> {
@@ -70,7 +82,8 @@ export async function attachWorld(
   process.stdout.write(envBlock(served));
   say(
     `waiting for your bot's first authenticated request on ${served.world.endpoints.exchangeProxy} ` +
-      `(N1V1_SCENARIO stays "external"; ${served.files.phaseFile} holds the phase)`,
+      `(N1V1_SCENARIO stays "external"; ${served.files.phaseFile} holds the phase; ` +
+      `its files and the evidence stay in ${served.files.runDir})`,
   );
   return { world: served.world, starter: attachedTarget({ ...options, files: served.files }) };
 }

@@ -29,3 +29,6 @@ export {
   type ParseResult,
 } from './decimal.js';
 export { withLinkedSignal } from './linked-signal.js';
+export { fileTime } from './file-time.js';
+export { Listeners } from './listeners.js';
+export { parseRetryAfterS } from './retry-after.js';

@@ -8,4 +8,4 @@ export {
   type WireEnd,
   type WireRequest,
 } from './model.js';
-export { JsonLinesWriter, readJsonLines, readLines } from './jsonl.js';
+export { JsonLinesWriter, readJsonLines, readLines, type ReadLinesOptions } from './jsonl.js';

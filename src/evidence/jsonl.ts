@@ -33,10 +33,15 @@ export class JsonLinesWriter<T> {
     this.stream.write(`${JSON.stringify(record)}\n`);
   }
 
-  /** Resolves once everything appended so far has reached the file (the file stays open). */
-  flush(): Promise<void> {
-    if (this.closing) return this.closing.catch(() => undefined);
-    return new Promise((resolve) => this.stream.write('', () => resolve()));
+  /**
+   * Resolves once everything appended so far has reached the file (the file
+   * stays open); rejects when a write failed, so evidence is never judged
+   * with a hole in it.
+   */
+  async flush(): Promise<void> {
+    if (this.closing) return this.closing;
+    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
+    if (this.failure) throw this.failure;
   }
 
   /** Flushes and closes the file; rejects when any write failed. */
@@ -50,8 +55,21 @@ export class JsonLinesWriter<T> {
   }
 }
 
+/** Which part of a file to read, and whether blank lines count. */
+export interface ReadLinesOptions {
+  /** Start at this byte (a line boundary: where the file ended earlier). Default 0. */
+  start?: number;
+  /** Read only the first this many bytes (a snapshot of a file still being written). */
+  bytes?: number;
+  /** Yield blank lines too (as ''), so line numbers stay the file's. Default false. */
+  keepBlank?: boolean;
+}
+
 /** The lines of a file, one at a time, streamed; a missing file reads as empty. */
-export async function* readLines(path: string): AsyncGenerator<string> {
+export async function* readLines(
+  path: string,
+  options: ReadLinesOptions = {},
+): AsyncGenerator<string> {
   const exists = await access(path).then(
     () => true,
     (error: NodeJS.ErrnoException) => {
@@ -60,17 +78,19 @@ export async function* readLines(path: string): AsyncGenerator<string> {
     },
   );
   if (!exists) return;
-  const input = createReadStream(path, { encoding: 'utf8' });
+  if (options.bytes === 0) return;
+  const end = options.bytes === undefined ? undefined : options.bytes - 1;
+  const input = createReadStream(path, { encoding: 'utf8', start: options.start, end });
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {
-    for await (const line of lines) if (line.trim() !== '') yield line;
+    for await (const line of lines) if (options.keepBlank || line.trim() !== '') yield line;
   } finally {
     lines.close();
     input.destroy();
   }
 }
 
-/** The records of a JSON-lines file written by JsonLinesWriter, streamed in file order. */
-export async function* readJsonLines<T>(path: string): AsyncGenerator<T> {
-  for await (const line of readLines(path)) yield JSON.parse(line) as T;
+/** The records of a JSON-lines file written by JsonLinesWriter, streamed in file order (up to `bytes`). */
+export async function* readJsonLines<T>(path: string, bytes?: number): AsyncGenerator<T> {
+  for await (const line of readLines(path, { bytes })) yield JSON.parse(line) as T;
 }

@@ -301,6 +301,20 @@ describe('findDuplicateOrders: client order ids', () => {
 });
 
 describe('findDuplicateOrders: what a resend must follow', () => {
+  it('a query already under way when the loss was seen does not count as asking about it', async () => {
+    const venue = [placed(1, 'exchange-1'), query(3, 'exchange-2'), placed(6, null)];
+    const wires = [
+      wire('exchange-1', 'timedOut', null, { at: 1, endedAt: 5 }),
+      wire('exchange-2', 'answered', 200, {
+        method: 'GET',
+        path: '/api/v3/openOrders',
+        endedAt: 4,
+      }),
+    ];
+    const result = await judge(venue, wires);
+    expect(result.duplicates.map((finding) => finding.duplicate.at)).toEqual([6]);
+  });
+
   it('an order sent while the first still waited for its answer is no resend of it', async () => {
     const venue = [placed(1, 'exchange-1'), placed(2, null), placed(6, null)];
     const lost = wire('exchange-1', 'timedOut', null, { at: 1, endedAt: 5 });

@@ -157,8 +157,14 @@ class DuplicateJudge {
     const bySymbol = this.unresolved.get(record.apiKey);
     if (bySymbol === undefined) return;
     // Only openOrders may omit the symbol, and then it answers for all of them.
-    if (record.symbol === null) bySymbol.clear();
-    else bySymbol.delete(record.symbol);
+    const symbols = record.symbol === null ? [...bySymbol.keys()] : [record.symbol];
+    for (const symbol of symbols) {
+      // Only a query sent once the loss could be seen is the bot asking about it:
+      // a routine poll already under way says nothing of what it does next.
+      const waiting = bySymbol.get(symbol)?.filter((lost) => record.at < lost.lostAnswer.endedAt);
+      if (waiting === undefined || waiting.length === 0) bySymbol.delete(symbol);
+      else bySymbol.set(symbol, waiting);
+    }
   }
 
   result(): DuplicateJudgment {

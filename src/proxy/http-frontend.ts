@@ -61,12 +61,12 @@ export function createHttpFrontend(
   let closing = false;
   // Read once: Proxy.spec builds a copy on every read, and a proxy's name never changes.
   const proxyName = runtime.spec.name;
-  let requestCount = 0;
+  const wire = options.wire ?? new WireTap();
 
   const context: FrontendContext = {
     runtime,
-    sink: { stats: runtime.stats, proxy: proxyName, wire: options.wire ?? new WireTap() },
-    nextRequestId: () => `${proxyName}-${++requestCount}`,
+    sink: { stats: runtime.stats, proxy: proxyName, wire },
+    nextRequestId: () => wire.nextRequestId(proxyName),
     random,
     agent: () => agent,
     closing: () => closing,

@@ -1,3 +1,4 @@
+import { Listeners } from '../common/index.js';
 import type { WireRequest } from '../evidence/model.js';
 
 /** Told of one request an http-mode proxy has finished with. */
@@ -11,32 +12,33 @@ export type WireListener = (record: WireRequest) => void;
  * costs no record at all.
  */
 export class WireTap {
-  readonly #listeners = new Set<WireListener>();
+  readonly #listeners = new Listeners<WireRequest>();
+  /** Requests named so far, by proxy name: at the root tap, so a proxy replaced under the same name never reuses an id. */
+  readonly #counts = new Map<string, number>();
 
   constructor(private readonly parent?: WireTap) {}
 
+  /** The next request id of a proxy: `<name>-<n>`, unique for the name as long as the root tap lives. */
+  nextRequestId(proxyName: string): string {
+    if (this.parent) return this.parent.nextRequestId(proxyName);
+    const count = (this.#counts.get(proxyName) ?? 0) + 1;
+    this.#counts.set(proxyName, count);
+    return `${proxyName}-${count}`;
+  }
+
   /** True when a record would reach anyone, here or at the parent. */
   get listening(): boolean {
-    return this.#listeners.size > 0 || (this.parent?.listening ?? false);
+    return this.#listeners.any || (this.parent?.listening ?? false);
   }
 
   /** Adds a listener; returns the function that removes it (idempotent). */
   subscribe(listener: WireListener): () => void {
-    // A wrapper per subscription, so subscribing one function twice gives two independent subscriptions.
-    const entry: WireListener = (record) => listener(record);
-    this.#listeners.add(entry);
-    return () => void this.#listeners.delete(entry);
+    return this.#listeners.subscribe(listener);
   }
 
-  /** Hands the record to every listener here, then to the parent's. */
+  /** Hands the record to every listener here, then to the parent's; a throwing listener is ignored. */
   emit(record: WireRequest): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(record);
-      } catch {
-        // An observer's bug must not break the request path it observes.
-      }
-    }
+    this.#listeners.emit(record);
     this.parent?.emit(record);
   }
 }

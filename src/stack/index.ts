@@ -7,7 +7,7 @@ export {
   type StackOptions,
 } from './stack.js';
 export { createWorld, type StackEndpoints, type World, type WorldOptions } from './world.js';
-export { WorldEvidence, type WireOrderOutcome } from './world-evidence.js';
+export { WorldEvidence, type EvidenceSnapshot, type WireOrderOutcome } from './world-evidence.js';
 export { startEngine, type EngineHandle, type EngineProcess } from './engine-handle.js';
 export {
   checkInvariants,

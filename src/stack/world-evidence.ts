@@ -1,4 +1,5 @@
 import { EventEmitter, once } from 'node:events';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   JsonLinesWriter,
@@ -28,6 +29,19 @@ interface WorldEvidenceEvents {
 
 /** Venue records awaiting their wire record, by request id; bounded: each request ends. */
 const MAX_AWAITING = 100_000;
+/**
+ * An accepted order whose wire record never comes (the proxy ended the
+ * request before the venue answered) is forgotten after this long, ms.
+ */
+const AWAITING_MS = 60_000;
+
+/** The evidence up to one moment: every read of it sees the same records. */
+export interface EvidenceSnapshot {
+  /** The venue's records from `since` on, in the order the venue answered them. */
+  venue(): AsyncGenerator<VenueRequest>;
+  /** The wire's records of requests that arrived from `since` on, in the order they ended. */
+  wire(): AsyncGenerator<WireRequest>;
+}
 
 /**
  * Records what the venue saw and what the wire did, as JSON lines under
@@ -43,7 +57,7 @@ export class WorldEvidence extends EventEmitter<WorldEvidenceEvents> {
   private readonly venueLog: JsonLinesWriter<VenueRequest>;
   private readonly wireLog: JsonLinesWriter<WireRequest>;
   /** Accepted order ids' venue status, by request id, until the wire says how the answer ended. */
-  private readonly awaiting = new Map<string, number>();
+  private readonly awaiting = new Map<string, { status: number; at: number }>();
   private readonly unsubscribe: Array<() => void>;
   private lastSignedOk: number | undefined;
 
@@ -78,20 +92,27 @@ export class WorldEvidence extends EventEmitter<WorldEvidenceEvents> {
     }
   }
 
-  /** The venue's records from `since` on (ms since the epoch), streamed from the file. */
-  async *venue(since = 0): AsyncGenerator<VenueRequest> {
+  /**
+   * The records so far (from `since` on, ms since the epoch), fixed at this
+   * moment: a judge reads them as often as it needs while recording goes on,
+   * never a half-written line, never a record the first read did not see.
+   */
+  async snapshot(since = 0): Promise<EvidenceSnapshot> {
     await this.flush();
-    for await (const record of readJsonLines<VenueRequest>(this.venuePath)) {
-      if (record.at >= since) yield record;
-    }
-  }
-
-  /** The wire's records of requests that arrived from `since` on, streamed from the file (in order of their end). */
-  async *wire(since = 0): AsyncGenerator<WireRequest> {
-    await this.flush();
-    for await (const record of readJsonLines<WireRequest>(this.wirePath)) {
-      if (record.at >= since) yield record;
-    }
+    const [venueBytes, wireBytes] = await Promise.all([
+      stat(this.venuePath).then((file) => file.size),
+      stat(this.wirePath).then((file) => file.size),
+    ]);
+    const from = <T extends { at: number }>(path: string, bytes: number) =>
+      async function* (): AsyncGenerator<T> {
+        for await (const record of readJsonLines<T>(path, bytes)) {
+          if (record.at >= since) yield record;
+        }
+      };
+    return {
+      venue: from<VenueRequest>(this.venuePath, venueBytes),
+      wire: from<WireRequest>(this.wirePath, wireBytes),
+    };
   }
 
   /** Stops recording and closes the files. */
@@ -107,19 +128,31 @@ export class WorldEvidence extends EventEmitter<WorldEvidenceEvents> {
 
   private onVenue(record: VenueRequest): void {
     this.venueLog.append(record);
+    // Only what came through the proxy counts as the system's: a bot that went round it met no fault.
+    if (record.requestId === null) return;
     if (record.signed && record.status < 400) {
       this.lastSignedOk = record.at;
       this.emit('signedOk', record);
     }
     const accepted = record.order?.orderId !== null && record.order?.orderId !== undefined;
-    if (accepted && record.requestId !== null && this.awaiting.size < MAX_AWAITING) {
-      this.awaiting.set(record.requestId, record.status);
+    if (!accepted) return;
+    this.forgetOldAwaiting(record.at);
+    if (this.awaiting.size < MAX_AWAITING) {
+      this.awaiting.set(record.requestId, { status: record.status, at: record.at });
+    }
+  }
+
+  /** Drops the oldest entries whose wire record never came (insertion order is age order). */
+  private forgetOldAwaiting(now: number): void {
+    for (const [requestId, { at }] of this.awaiting) {
+      if (now - at < AWAITING_MS) return;
+      this.awaiting.delete(requestId);
     }
   }
 
   private onWire(record: WireRequest): void {
     this.wireLog.append(record);
-    const venueStatus = this.awaiting.get(record.requestId);
+    const venueStatus = this.awaiting.get(record.requestId)?.status;
     this.awaiting.delete(record.requestId);
     if (record.method !== 'POST' || record.path !== ORDER_PATH) return;
     this.emit('orderOutcome', {

@@ -7,6 +7,7 @@ import {
   type Exchange,
   type ExchangeOptions,
 } from '../exchange/index.js';
+import { isLoopbackAddress } from '../common/index.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../journal/index.js';
 import { createProxyServer, ProxyClient, type ProxyServer } from '../proxy/index.js';
 import { WorldEvidence } from './world-evidence.js';
@@ -29,8 +30,10 @@ export interface WorldOptions {
   exchange?: Omit<ExchangeOptions, 'host' | 'port' | 'signal'>;
   /** Ports the proxies listen on, for a system that must find them (default 0: free ports). */
   ports?: { exchange?: number; database?: number };
-  /** Address the proxies bind. Default 127.0.0.1. */
+  /** Address the proxies bind. Default 127.0.0.1; any other opens them to that network (the admin API stays on loopback). */
   host?: string;
+  /** Where the evidence files go; default `evidence` in the data directory (removed with a temporary one). */
+  evidenceDir?: string;
 }
 
 /** Where each part of a running world listens. */
@@ -91,9 +94,14 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       : await startEmbeddedDatabase({ dataDir: options.dataDir ? join(dataDir, 'db') : undefined });
     if (embedded) cleanup.push(() => embedded.close());
     const databaseUrl = options.databaseUrl ?? embedded?.url ?? '';
-    const proxyServer = await createProxyServer({ port: 0, seed: options.seed ?? 1 });
-    cleanup.push(() => proxyServer.close());
     const host = options.host ?? '127.0.0.1';
+    const proxyServer = await createProxyServer({
+      port: 0,
+      seed: options.seed ?? 1,
+      // Only the proxies a bot connects to leave loopback; the admin API never does.
+      allowRemote: !isLoopbackAddress(host),
+    });
+    cleanup.push(() => proxyServer.close());
     const [exchangeProxy, databaseProxy] = await proxyServer.populate([
       {
         name: 'exchange',
@@ -118,7 +126,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       databaseUrl,
       databaseProxyUrl: viaProxy(databaseUrl, databaseProxyAddress),
     };
-    const evidenceDir = join(dataDir, 'evidence');
+    const evidenceDir = options.evidenceDir ?? join(dataDir, 'evidence');
     await mkdir(evidenceDir, { recursive: true });
     const evidence = new WorldEvidence(evidenceDir, exchange, proxyServer);
     cleanup.push(() => evidence.close());

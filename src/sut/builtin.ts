@@ -25,11 +25,12 @@ import type {
 /** The built-in engine as a system under test, started on the world with these settings. */
 export function builtinEngine(settings: EngineSettings): SystemStarter {
   return async (world) => {
+    const startedAt = Date.now();
     const handle = await startEngine(
       settings.engineProcess ?? 'child',
       engineOptionsFor(world, settings),
     );
-    return new BuiltinSystem(handle, world);
+    return new BuiltinSystem(handle, world, startedAt);
   };
 }
 
@@ -46,9 +47,11 @@ export class BuiltinSystem implements SystemUnderTest {
   readonly apiKey: string;
   private stopped: EngineSummary | undefined;
 
+  /** @param startedAt when the engine was started; default when its world was. */
   constructor(
     private readonly engine: EngineHandle,
     private readonly world: World,
+    readonly startedAt = world.startedAt,
   ) {
     this.apiKey = world.account.apiKey;
     // Asked for only once someone counts: a child engine forwards outcomes only when heard.

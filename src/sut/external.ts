@@ -52,7 +52,7 @@ export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest 
   private readonly group: ProcessGroup;
   private readonly phaseFile: string;
   private readonly output: OutputCapture;
-  private report: SystemReport | undefined;
+  private report: Promise<SystemReport> | undefined;
 
   constructor(
     world: World,
@@ -94,16 +94,21 @@ export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest 
     return writePhase(this.phaseFile, cue.phase);
   }
 
-  async stop(): Promise<SystemReport> {
-    if (this.report) return this.report;
+  stop(): Promise<SystemReport> {
+    // One stop however many ask (an abort may come while the run stops it).
+    this.report ??= this.stopOnce();
+    return this.report;
+  }
+
+  private async stopOnce(): Promise<SystemReport> {
     const diedEarly = !this.group.running;
     this.stopCounting();
     const graceMs = (this.options.graceSeconds ?? EXTERNAL_DEFAULTS.graceSeconds) * 1000;
     const stopped = await this.group.stop(graceMs);
     const exit = await this.group.exited;
     await this.output.close();
-    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-    this.report = {
+    const how = exitText(exit);
+    return {
       kind: 'external',
       command: this.options.command,
       exitCode: exit.code,
@@ -117,7 +122,6 @@ export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest 
       logFile: this.output.path,
       leftProcessesBehind: stopped.leftover,
     };
-    return this.report;
   }
 
   async close(): Promise<void> {
@@ -139,6 +143,8 @@ export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest 
   }
 
   private lineMatching(pattern: RegExp, signal: AbortSignal): Promise<void> {
+    // A ready line printed before anyone asked still counts.
+    if (this.output.lastLines().some((line) => pattern.test(line))) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const stop = this.output.onLine((line) => {
         if (!pattern.test(line)) return;
@@ -155,7 +161,11 @@ export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest 
   private async healthAnswers(url: string, signal: AbortSignal): Promise<void> {
     for (;;) {
       const ok = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(1_000)]) })
-        .then((response) => response.ok)
+        .then(async (response) => {
+          // Read to the end, so each poll's connection goes back to the pool.
+          await response.body?.cancel();
+          return response.ok;
+        })
         .catch(() => false);
       if (ok) return;
       await sleep(200, signal);
@@ -166,12 +176,21 @@ export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest 
     const exit = await this.group.exited;
     // Let the last lines it printed reach the tail first.
     await sleep(100);
-    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-    throw new Error(`the target exited (${how}) before it was ready${this.lastWords()}`);
+    throw new Error(`the target exited (${exitText(exit)}) before it was ready${this.lastWords()}`);
   }
 
   private lastWords(): string {
     const lines = this.output.lastLines().slice(-5);
     return lines.length === 0 ? '; it printed nothing' : `; its last output: ${lines.join(' | ')}`;
   }
+}
+
+/** How a process ended, in words. */
+function exitText(exit: {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: string;
+}): string {
+  if (exit.error !== undefined) return `it could not be started: ${exit.error}`;
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
 }

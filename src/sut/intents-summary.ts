@@ -15,6 +15,8 @@ export interface IntentsFileJudging {
   apiKey: string;
   /** Venue orders from this time on are the bot's in this scenario, ms since the epoch. */
   since: number;
+  /** The file's lines from this byte on are this scenario's (a bot on a shared world keeps one file). Default 0. */
+  fromByte?: number;
 }
 
 /**
@@ -31,9 +33,10 @@ export async function judgeIntentsFile(judging: IntentsFileJudging): Promise<Ord
     return { verdict: { status: 'judged', passed: false, detail } };
   }
   try {
+    const evidence = await judging.world.evidence.snapshot(judging.since);
     const judged = await judgeIntents(
-      () => readLines(judging.intentsFile),
-      () => judging.world.evidence.venue(judging.since),
+      () => readLines(judging.intentsFile, { keepBlank: true, start: judging.fromByte }),
+      evidence.venue,
       { apiKey: judging.apiKey },
     );
     const { summary, detail } = summarizeIntents(judged);

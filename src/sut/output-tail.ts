@@ -26,7 +26,8 @@ export class OutputCapture {
     this.file = createWriteStream(path, { flags: 'a' });
     this.file.on('error', () => undefined);
     const ends = streams.flatMap((stream) => (stream ? [this.follow(stream)] : []));
-    this.done = Promise.all(ends);
+    // A broken pipe ends the capture, never the runner.
+    this.done = Promise.all(ends).catch(() => undefined);
   }
 
   /** The last lines printed, oldest first. */
@@ -34,7 +35,7 @@ export class OutputCapture {
     return [...this.tail];
   }
 
-  /** Calls `listener` with each line from now on; returns a function that stops it. */
+  /** Calls `listener` with each line from now on; returns a function that stops it (see also lastLines()). */
   onLine(listener: (line: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -32,6 +32,14 @@ describe('ProcessGroup', () => {
     expect(processAlive(childPid)).toBe(false);
   });
 
+  it('a command that cannot start ends with the reason, never a rejection', async () => {
+    const group = new ProcessGroup('true', {}, join(dir, 'no-such-dir'));
+    const exit = await group.exited;
+    expect(exit).toMatchObject({ code: null, signal: null });
+    expect(exit.error).toMatch(/ENOENT/);
+    expect(await group.stop(100)).toEqual({ killed: false, leftover: false });
+  });
+
   it('reports how a command that ended on its own exited, and passes its environment', async () => {
     const group = new ProcessGroup('exit $CODE', { CODE: '7' });
     expect(await group.exited).toEqual({ code: 7, signal: null });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { sleep } from '../common/index.js';
 
 /**
  * A shell command run as the leader of its own process group, so that it and
@@ -9,10 +9,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
  */
 export class ProcessGroup {
   readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly onRunnerExit = (): void => {
-    this.signal('SIGKILL');
-  };
+  /** Resolves once the leader has exited, or could not be started at all (then `error` says why); never rejects. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>;
 
   constructor(command: string, env: Record<string, string>, cwd?: string) {
     this.child = spawn(command, {
@@ -22,14 +20,18 @@ export class ProcessGroup {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.exited = once(this.child, 'exit').then(([code, signal]) => ({
-      code: code as number | null,
-      signal: signal as NodeJS.Signals | null,
-    }));
-    // A spawn error (no shell) surfaces as an exit with no code; the report says so.
-    this.child.on('error', () => undefined);
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => resolve({ code, signal }));
+      // A spawn that fails (no shell, cwd gone, out of processes) emits 'error' and no 'exit'.
+      this.child.once('error', (error) =>
+        resolve({ code: null, signal: null, error: error.message }),
+      );
+    });
     // The runner going down, however it goes, takes the group with it.
-    process.once('exit', this.onRunnerExit);
+    LIVE_GROUPS.add(this);
+    void this.exited.then(() => {
+      if (!this.alive) LIVE_GROUPS.delete(this);
+    });
   }
 
   get pid(): number | undefined {
@@ -66,15 +68,15 @@ export class ProcessGroup {
   async stop(graceMs: number): Promise<{ killed: boolean; leftover: boolean }> {
     this.signal('SIGTERM');
     const deadline = Date.now() + graceMs;
-    while (this.alive && Date.now() < deadline) await pause(50);
+    while (this.alive && Date.now() < deadline) await sleep(50);
     // Only a live process left counts as killed; the signal goes anyway (to unreaped zombies it is harmless).
     const killed = this.alive;
     this.signal('SIGKILL');
     await this.exited;
     // The kernel reaps killed processes asynchronously: give them a moment.
     const reapBy = Date.now() + 2_000;
-    while (this.alive && Date.now() < reapBy) await pause(20);
-    process.off('exit', this.onRunnerExit);
+    while (this.alive && Date.now() < reapBy) await sleep(20);
+    LIVE_GROUPS.delete(this);
     return { killed, leftover: this.alive };
   }
 }
@@ -135,6 +137,11 @@ function procState(pid: number): { state: string; pgrp: number } | null | undefi
   return state === undefined ? undefined : { state, pgrp: Number(pgrp) };
 }
 
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/**
+ * Groups not yet stopped: one exit hook ends them all when the runner goes
+ * down, however it goes (one hook, not one per group: a parallel run starts many).
+ */
+const LIVE_GROUPS = new Set<ProcessGroup>();
+process.on('exit', () => {
+  for (const group of LIVE_GROUPS) group.signal('SIGKILL');
+});

@@ -82,6 +82,8 @@ export interface SystemUnderTest {
   readonly events: EventEmitter<SystemEvents>;
   /** The API key it trades with (the venue's evidence is filtered by it). */
   readonly apiKey: string;
+  /** When it was started, ms since the epoch: everything the world records from then on is its doing. */
+  readonly startedAt: number;
   /** False once it has ended on its own (a process that exited); true while it runs or when this tool cannot see it. */
   readonly running: boolean;
   /** Resolves once the system trades (the scenario's clock starts then); rejects with the reason it never did. */

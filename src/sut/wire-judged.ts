@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { World, WireOrderOutcome } from '../stack/index.js';
 import { judgeIntentsFile, wireOutcome } from './intents-summary.js';
@@ -24,8 +25,9 @@ export abstract class WireJudgedSystem {
   readonly apiKey: string;
   readonly watchdogLog = undefined;
   readonly summary = undefined;
-  /** Its evidence counts from here, ms since the epoch. */
-  protected readonly startedAt = Date.now();
+  readonly startedAt = Date.now();
+  /** The intents file's lines from this byte on are this system's (an attached bot keeps one file across scenarios). */
+  private readonly intentsFromByte: number;
   private counting = true;
 
   constructor(
@@ -33,6 +35,7 @@ export abstract class WireJudgedSystem {
     private readonly intents: IntentsReporting,
   ) {
     this.apiKey = world.account.apiKey;
+    this.intentsFromByte = sizeOf(intents.intentsFile);
     world.evidence.on('orderOutcome', this.forward);
   }
 
@@ -46,7 +49,7 @@ export abstract class WireJudgedSystem {
 
   async orderAccount(): Promise<OrderAccount> {
     const reported = await stat(this.intents.intentsFile).then(
-      (found) => found.size > 0,
+      (found) => found.size > this.intentsFromByte,
       () => false,
     );
     return judgeIntentsFile({
@@ -56,6 +59,7 @@ export abstract class WireJudgedSystem {
       world: this.world,
       apiKey: this.apiKey,
       since: this.startedAt,
+      fromByte: this.intentsFromByte,
     });
   }
 
@@ -69,4 +73,13 @@ export abstract class WireJudgedSystem {
   private readonly forward = (outcome: WireOrderOutcome): void => {
     this.events.emit('outcome', wireOutcome(outcome));
   };
+}
+
+/** A file's size now; 0 when it does not exist yet. */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }

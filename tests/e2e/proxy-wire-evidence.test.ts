@@ -79,6 +79,21 @@ describe('proxy evidence: request ids', () => {
     expect(records.map((record) => record.requestId)).toEqual(['exchange-1', 'exchange-2']);
   });
 
+  it('a proxy replaced under the same name never reuses an id (the judge joins on them)', async () => {
+    await send(portOf(proxy));
+    const [replaced] = (await server.populate([
+      {
+        name: 'exchange',
+        upstream: `127.0.0.1:${upstream.port}`,
+        mode: 'http',
+        listen: '127.0.0.1:0',
+      },
+    ])) as [Proxy];
+    await send(portOf(replaced));
+    await vi.waitFor(() => expect(records).toHaveLength(2));
+    expect(records.map((record) => record.requestId)).toEqual(['exchange-1', 'exchange-2']);
+  });
+
   it('records a plain answer: forwarded, the upstream status, path without query', async () => {
     const before = Date.now();
     const reply = await send(portOf(proxy), { method: 'POST', path: '/api/v3/order?a=1' });

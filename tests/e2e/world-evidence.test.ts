@@ -45,10 +45,11 @@ describe('world evidence', () => {
         .status,
     ).toBe(200);
 
+    const snapshot = await world.evidence.snapshot(since);
     const venue = [];
-    for await (const record of world.evidence.venue(since)) venue.push(record);
+    for await (const record of snapshot.venue()) venue.push(record);
     const wire = [];
-    for await (const record of world.evidence.wire(since)) wire.push(record);
+    for await (const record of snapshot.wire()) wire.push(record);
     expect(venue.map((r) => [r.path, r.order?.clientOrderId ?? null, r.signed])).toEqual([
       ['/api/v3/order', 'evidence-1', true],
       ['/api/v3/order', 'evidence-2', true],
@@ -79,11 +80,11 @@ describe('world evidence', () => {
     }
     expect(world.evidence.awaitingAnswers).toBe(0);
     let venue = 0;
-    for await (const record of world.evidence.venue(before))
+    const snapshot = await world.evidence.snapshot(before);
+    for await (const record of snapshot.venue())
       if (record.path === '/api/v3/openOrders') venue += 1;
     let wire = 0;
-    for await (const record of world.evidence.wire(before))
-      if (record.path === '/api/v3/openOrders') wire += 1;
+    for await (const record of snapshot.wire()) if (record.path === '/api/v3/openOrders') wire += 1;
     expect(venue).toBe(1_000);
     expect(wire).toBe(1_000);
   }, 60_000);

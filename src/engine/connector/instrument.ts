@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import ccxt from 'ccxt';
 import type { Exchange as CcxtExchange } from 'ccxt';
+import { parseRetryAfterS } from '../../common/index.js';
 
 /**
  * What ccxt knew about a failed request and does not put on its exceptions:
@@ -59,12 +60,8 @@ export function withRequestSignal<T>(
 
 /** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfterMs(value: unknown, nowMs = Date.now()): number | undefined {
-  if (Array.isArray(value)) value = value[0];
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const text = String(value).trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+  const seconds = parseRetryAfterS(value, nowMs);
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
 }
 
 function venueCodeOf(parsed: unknown): number | undefined {

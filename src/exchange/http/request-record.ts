@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { Listeners, parseRetryAfterS } from '../../common/index.js';
 import {
   ORDER_PATH,
   REQUEST_ID_HEADER,
@@ -26,41 +27,31 @@ export interface RequestTrace {
 
 /** Subscribers to the venue's request records. */
 export class RequestTap {
-  readonly #listeners = new Set<VenueRequestListener>();
+  readonly #listeners = new Listeners<VenueRequest>();
 
   /** @param onListenerError told of what a listener throws (which is then swallowed). */
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
 
   get listening(): boolean {
-    return this.#listeners.size > 0;
+    return this.#listeners.any;
   }
 
   /** Adds a listener; returns the function that removes it (idempotent). */
   subscribe(listener: VenueRequestListener): () => void {
-    // A wrapper per subscription, so subscribing one function twice gives two independent subscriptions.
-    const entry: VenueRequestListener = (record) => listener(record);
-    this.#listeners.add(entry);
-    return () => void this.#listeners.delete(entry);
+    return this.#listeners.subscribe(listener);
   }
 
   /** A trace for a request arriving now, or undefined when nobody would hear of it. */
   trace(now: () => number): RequestTrace | undefined {
-    if (this.#listeners.size === 0) return undefined;
+    if (!this.#listeners.any) return undefined;
     return { at: now(), params: undefined, signed: false };
   }
 
   /** Records one answered request; admin requests are not API traffic and are skipped. */
   record(req: IncomingMessage, trace: RequestTrace, reply: Reply): void {
     const record = venueRequest(req, trace, reply);
-    if (!record) return;
-    for (const listener of this.#listeners) {
-      try {
-        listener(record);
-      } catch (error) {
-        // An observer's bug must not break the answer it observes.
-        this.onListenerError(error);
-      }
-    }
+    // An observer's bug must not break the answer it observes.
+    if (record) this.#listeners.emit(record, this.onListenerError);
   }
 }
 
@@ -84,7 +75,7 @@ export function venueRequest(
     path,
     status: reply.status,
     code: reply.status >= 400 ? errorCode(reply.body) : null,
-    retryAfterS: seconds(reply.headers?.['Retry-After']),
+    retryAfterS: parseRetryAfterS(reply.headers?.['Retry-After']) ?? null,
     signed: trace.signed,
     symbol: params?.peek('symbol') ?? null,
     order: method === 'POST' && path === ORDER_PATH ? venueOrder(params, reply) : null,
@@ -120,10 +111,4 @@ function headerValue(req: IncomingMessage, name: string): string | null {
 function errorCode(body: unknown): number | null {
   const code = (body as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : null;
-}
-
-function seconds(value: string | number | undefined): number | null {
-  if (value === undefined || value === '') return null;
-  const parsed = Number(value);
-  return Number.isFinite(parsed) && parsed >= 0 ? parsed : null;
 }

@@ -1,3 +1,4 @@
+import { parseRetryAfterS } from '../../common/index.js';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { hostPort } from '../../common/index.js';
 import { REQUEST_ID_HEADER } from '../../evidence/model.js';
@@ -69,9 +70,8 @@ export function hasRequestBody(headers: IncomingHttpHeaders): boolean {
 }
 
 /**
- * The `Retry-After` of an answer in seconds; null when absent or an HTTP
- * date rather than a number. Names are matched in any case: a toxic keeps
- * the case it was configured with.
+ * The `Retry-After` of an answer in seconds; null when absent or not one.
+ * Names are matched in any case: a toxic keeps the case it was configured with.
  */
 export function retryAfterS(headers: HeaderBag): number | null {
   let value = headers['retry-after'];
@@ -80,8 +80,5 @@ export function retryAfterS(headers: HeaderBag): number | null {
       if (name.toLowerCase() === 'retry-after') value = headers[name];
     }
   }
-  if (Array.isArray(value)) value = value[0];
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
-  if (value === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return null;
-  return Number(value);
+  return parseRetryAfterS(value) ?? null;
 }
