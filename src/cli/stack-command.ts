@@ -38,6 +38,11 @@ export function stackCommand(): Command {
       integerIn(1, 65535),
     )
     .option(
+      '--host <address>',
+      'where the proxies listen (default 127.0.0.1; another address opens them to that network)',
+    )
+    .option('--log-dir <dir>', "where the bot's files and the evidence are kept", 'logs')
+    .option(
       '--seed <n>',
       'seed of the price walk and the proxy fault draws',
       integerIn(0, 2 ** 32 - 1),

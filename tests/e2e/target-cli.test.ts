@@ -71,7 +71,8 @@ async function freePort(): Promise<number> {
 
 describe('n1v1 stack', () => {
   it('serves the world to a bot started by hand with the printed env; Ctrl-C ends it with the verdict', async () => {
-    const stack = launch(process.execPath, [CLI, 'stack', '--judge']);
+    const logDir = join(scratch(), 'stack-logs');
+    const stack = launch(process.execPath, [CLI, 'stack', '--judge', '--log-dir', logDir]);
     await stack.until((lines) => lines.some((line) => line.startsWith('export N1V1_RUN_DIR=')));
     const ready = JSON.parse(stack.lines[0]!) as Record<string, string>;
     expect(ready).toMatchObject({ event: 'ready', api_key: 'n1v1-test-key' });
@@ -104,14 +105,32 @@ describe('n1v1 stack', () => {
       'no_orphan_orders',
     ]);
     expect(code, stack.stderr()).toBe(0);
+    // What the bot was told of, and the evidence, outlive the world.
+    const [runDir] = await readdir(logDir);
+    expect(await readdir(join(logDir, runDir!, 'evidence'))).toEqual(['venue.jsonl', 'wire.jsonl']);
   }, 60_000);
+
+  it('--host serves the proxies on another address, and the env block names it', async () => {
+    const result = await runCli([
+      ...['stack', '--host', '127.0.0.2', '--duration', '1'],
+      ...['--log-dir', join(scratch(), 'host-logs')],
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const ready = JSON.parse(result.stdout.split('\n')[0]!) as Record<string, string>;
+    expect(ready['exchange_proxy']).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+    expect(ready['proxy_api']).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(envFrom(result.stdout.split('\n'))['N1V1_EXCHANGE_URL']).toBe(ready['exchange_proxy']);
+  }, 30_000);
 
   it('a port already taken is bad usage', async () => {
     const busy = createServer().listen(0, '127.0.0.1');
     await once(busy, 'listening');
     const { port } = busy.address() as { port: number };
     try {
-      const result = await runCli(['stack', '--exchange-port', String(port), '--duration', '1']);
+      const result = await runCli([
+        ...['stack', '--exchange-port', String(port), '--duration', '1'],
+        ...['--log-dir', join(scratch(), 'busy-logs')],
+      ]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^error: cannot serve the world: .*/m);
     } finally {
