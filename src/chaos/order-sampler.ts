@@ -29,8 +29,6 @@ export interface SecondTally {
 export class OrderSampler {
   /** Undefined until the run's clock starts: outcomes while the system gets ready count nowhere. */
   phase: CountedPhase | undefined;
-  /** When the first order of the recovery phase was accepted, ms since the epoch. */
-  firstRecoveryOrderAt: number | undefined;
   private readonly phases: Record<CountedPhase, Tally> = {
     baseline: emptyTally(),
     chaos: emptyTally(),
@@ -66,11 +64,20 @@ export class OrderSampler {
    * Orders ÷ (orders + failures) over the last `windowMs`, percent, with the
    * number of outcomes it stands on; refusals count in neither.
    */
-  successRate(windowMs = 1_000): { percent: number | null; outcomes: number } {
+  successRate(windowMs = 1_000): {
+    percent: number | null;
+    outcomes: number;
+    /** When the window's first accepted order came, ms since the epoch; undefined when none. */
+    firstOrderAt: number | undefined;
+  } {
     this.prune(windowMs);
-    if (this.recent.length === 0) return { percent: null, outcomes: 0 };
+    if (this.recent.length === 0) return { percent: null, outcomes: 0, firstOrderAt: undefined };
     const ok = this.recent.filter((entry) => entry.ok).length;
-    return { percent: (ok / this.recent.length) * 100, outcomes: this.recent.length };
+    return {
+      percent: (ok / this.recent.length) * 100,
+      outcomes: this.recent.length,
+      firstOrderAt: this.recent.find((entry) => entry.ok)?.at,
+    };
   }
 
   close(): void {
@@ -80,7 +87,6 @@ export class OrderSampler {
   private record(outcome: SystemOutcome): void {
     if (this.phase === undefined) return;
     const { kind } = outcome;
-    if (kind === 'order' && this.phase === 'recovery') this.firstRecoveryOrderAt ??= this.now();
     for (const tally of [this.phases[this.phase], this.second]) {
       if (kind === 'order') {
         tally.orders += 1;

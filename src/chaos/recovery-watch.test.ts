@@ -3,21 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { sleep } from '../common/index.js';
 import type { SystemEvents } from '../sut/index.js';
 import { OrderSampler } from './order-sampler.js';
-import { recoveryWindowMs, watchRecovery, type RecoveryWatchOptions } from './recovery-watch.js';
+import { recoveryWindow, watchRecovery, type RecoveryWatchOptions } from './recovery-watch.js';
 
-describe('recoveryWindowMs', () => {
-  it('is a second for a busy system', () => {
-    expect(recoveryWindowMs(3_000, 3_000)).toBe(1_000);
+describe('recoveryWindow', () => {
+  it('is a second of three outcomes for a busy system', () => {
+    expect(recoveryWindow(3_000, 3_000)).toEqual({ windowMs: 1_000, minOutcomes: 3 });
   });
 
   it('holds three of a slow system’s orders', () => {
     // Five orders in 3 s: one every 600 ms, three take 1.8 s.
-    expect(recoveryWindowMs(5, 3_000)).toBe(1_800);
+    expect(recoveryWindow(5, 3_000)).toEqual({ windowMs: 1_800, minOutcomes: 3 });
   });
 
-  it('is at most 10 s, and a second when the baseline had nothing', () => {
-    expect(recoveryWindowMs(1, 30_000)).toBe(10_000);
-    expect(recoveryWindowMs(0, 3_000)).toBe(1_000);
+  it('is at most 10 s, holding what a slower system’s pace puts in it, at least one', () => {
+    expect(recoveryWindow(2, 10_000)).toEqual({ windowMs: 10_000, minOutcomes: 2 });
+    expect(recoveryWindow(1, 30_000)).toEqual({ windowMs: 10_000, minOutcomes: 1 });
+  });
+
+  it('is a second of three when the baseline had nothing', () => {
+    expect(recoveryWindow(0, 3_000)).toEqual({ windowMs: 1_000, minOutcomes: 3 });
   });
 });
 
@@ -31,7 +35,7 @@ describe('watchRecovery: when recovery happened', () => {
       sampler,
       baselinePercent: 100,
       tolerancePercent: 10,
-      windowMs: 1_000,
+      window: { windowMs: 1_000, minOutcomes: 3 },
       componentHealthy: () => Promise.resolve(undefined),
       firstSignOfLife: () => undefined,
       running: () => true,
@@ -41,15 +45,17 @@ describe('watchRecovery: when recovery happened', () => {
       ...over,
     };
     const order = () => events.emit('outcome', { kind: 'order', latencyMs: 1 });
-    return { options, order, healedAt, sampler };
+    const failure = () => events.emit('outcome', { kind: 'failure' });
+    const firstOrderAt = () => sampler.successRate(1_000).firstOrderAt!;
+    return { options, order, failure, healedAt, firstOrderAt };
   };
 
   it('without a health view of its own, at the first order the venue accepted once steady state confirms it', async () => {
-    const { options, order, sampler } = setup();
+    const { options, order, firstOrderAt } = setup();
     const watching = watchRecovery(options);
     await sleep(20); // an order in the heal's own millisecond is before the window
     order();
-    const first = sampler.firstRecoveryOrderAt!;
+    const first = firstOrderAt();
     await sleep(250);
     order();
     order();
@@ -58,7 +64,9 @@ describe('watchRecovery: when recovery happened', () => {
 
   it('with a health view, when orders and health both hold', async () => {
     let healthy = false;
-    const { options, order, sampler } = setup({ componentHealthy: () => Promise.resolve(healthy) });
+    const { options, order, firstOrderAt } = setup({
+      componentHealthy: () => Promise.resolve(healthy),
+    });
     const watching = watchRecovery(options);
     await sleep(20);
     order();
@@ -67,7 +75,25 @@ describe('watchRecovery: when recovery happened', () => {
     await sleep(250);
     healthy = true;
     const at = await watching;
-    expect(at).toBeGreaterThan(sampler.firstRecoveryOrderAt! + 200);
+    expect(at).toBeGreaterThan(firstOrderAt() + 200);
+  });
+
+  it('a lone order before a relapse is not the recovery: the window that confirms it says when', async () => {
+    const { options, order, failure, healedAt } = setup({
+      window: { windowMs: 300, minOutcomes: 3 },
+    });
+    const watching = watchRecovery(options);
+    await sleep(20);
+    order();
+    for (let i = 0; i < 5; i += 1) failure();
+    await sleep(400);
+    const back = Date.now();
+    order();
+    order();
+    order();
+    const at = (await watching)!;
+    expect(at).toBeGreaterThanOrEqual(back);
+    expect(at - healedAt).toBeGreaterThanOrEqual(400);
   });
 
   it('a system with no baseline orders is back at its first authenticated request after the heal', async () => {

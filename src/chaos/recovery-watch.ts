@@ -10,10 +10,11 @@ export interface RecoveryWatchOptions {
   baselinePercent: number | null;
   tolerancePercent: number;
   /**
-   * Outcomes are judged over this sliding window, ms: a second for a busy
-   * system, longer for one that trades slowly (see recoveryWindowMs).
+   * Outcomes are judged over this sliding window, and it must hold this
+   * many: a second and three for a busy system, more time or fewer
+   * outcomes for one that trades slowly (see recoveryWindow).
    */
-  windowMs: number;
+  window: RecoveryWindow;
   /** The system's own view of the faulted component: false while it holds an open failure; undefined when it has none. */
   componentHealthy: () => Promise<boolean | undefined>;
   /**
@@ -29,19 +30,32 @@ export interface RecoveryWatchOptions {
   healedAt: number;
 }
 
-/** Outcomes the window must hold before its success rate means anything. */
+/** Outcomes the window must hold before its success rate means anything, for a busy system. */
 const MIN_OUTCOMES = 3;
 const MAX_WINDOW_MS = 10_000;
 
+/** The sliding window recovery is judged over, ms, and the outcomes it must hold. */
+export interface RecoveryWindow {
+  windowMs: number;
+  minOutcomes: number;
+}
+
 /**
- * The window a system's recovery is judged over: a second, or for a system
- * that trades slower than MIN_OUTCOMES a second in the baseline, long enough
- * to hold that many of its orders (at most 10 s).
+ * The window a system's recovery is judged over: a second holding three
+ * outcomes; for a system that trades slower, long enough to hold three of
+ * its baseline orders (at most 10 s), and for one slower still, as many as
+ * its baseline pace puts in 10 s (at least one): a bot that trades every
+ * 20 s is back at its first accepted order.
  */
-export function recoveryWindowMs(baselineOutcomes: number, baselineMs: number): number {
-  if (baselineOutcomes <= 0 || baselineMs <= 0) return 1_000;
+export function recoveryWindow(baselineOutcomes: number, baselineMs: number): RecoveryWindow {
+  if (baselineOutcomes <= 0 || baselineMs <= 0)
+    return { windowMs: 1_000, minOutcomes: MIN_OUTCOMES };
   const perOutcomeMs = baselineMs / baselineOutcomes;
-  return Math.round(Math.min(MAX_WINDOW_MS, Math.max(1_000, perOutcomeMs * MIN_OUTCOMES)));
+  const windowMs = Math.round(
+    Math.min(MAX_WINDOW_MS, Math.max(1_000, perOutcomeMs * MIN_OUTCOMES)),
+  );
+  const fits = Math.floor(windowMs / perOutcomeMs);
+  return { windowMs, minOutcomes: Math.max(1, Math.min(MIN_OUTCOMES, fits)) };
 }
 
 /**
@@ -54,8 +68,8 @@ export function recoveryWindowMs(baselineOutcomes: number, baselineMs: number): 
  * Resolves with the recovery's time, or undefined at the timeout or once the
  * system has ended. With a health view of its own, recovery is when both
  * held (SPEC); without one, the venue's view decides: the first order it
- * accepted after the heal (or that first request), once steady state
- * confirmed it.
+ * accepted in the window that confirmed steady state (or that first
+ * request).
  */
 export async function watchRecovery(options: RecoveryWatchOptions): Promise<number | undefined> {
   const deadline = Date.now() + options.timeoutMs;
@@ -79,9 +93,12 @@ function backAt(options: RecoveryWatchOptions, floor: number): number | undefine
     const alive = options.firstSignOfLife();
     return alive !== undefined && alive >= options.healedAt ? alive : undefined;
   }
-  const windowMs = Math.min(options.windowMs, Date.now() - options.healedAt);
+  const windowMs = Math.min(options.window.windowMs, Date.now() - options.healedAt);
   const success = options.sampler.successRate(windowMs);
   const ordersBack =
-    success.outcomes >= MIN_OUTCOMES && success.percent !== null && success.percent >= floor;
-  return ordersBack ? (options.sampler.firstRecoveryOrderAt ?? Date.now()) : undefined;
+    success.outcomes >= options.window.minOutcomes &&
+    success.percent !== null &&
+    success.percent >= floor;
+  // The first order of the window that confirmed it: a relapse before it moves recovery later.
+  return ordersBack ? (success.firstOrderAt ?? Date.now()) : undefined;
 }

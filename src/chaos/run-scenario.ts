@@ -6,7 +6,7 @@ import { judgeWorldEvidence, type WorldVerdicts } from './evidence-checks.js';
 import { FaultSchedule } from './faults.js';
 import type { PhaseName, PhaseWindow, Scenario, ScenarioResult } from './model.js';
 import { OrderSampler, phaseSuccessPercent } from './order-sampler.js';
-import { recoveryWindowMs, watchRecovery } from './recovery-watch.js';
+import { recoveryWindow, watchRecovery } from './recovery-watch.js';
 import {
   failurePercent,
   FaultedTraffic,
@@ -129,7 +129,7 @@ export async function runScenario(
         sampler,
         baselinePercent: phaseSuccessPercent(baseline),
         tolerancePercent: scenario.recoveryTolerancePercent,
-        windowMs: recoveryWindowMs(
+        window: recoveryWindow(
           baseline.orders + baseline.failures,
           scenario.baselineSeconds * 1000,
         ),
