@@ -21,6 +21,7 @@ export {
   judgeIntents,
   type IntentJudgment,
   type IntentOptions,
+  type IntentMismatch,
   type IntentPlacedTwice,
   type MalformedIntentLine,
   type OrderTerms,

@@ -113,6 +113,30 @@ describe('judgeIntents', () => {
     });
   });
 
+  it("fails an order placed under an intent's id with other terms, naming each difference", async () => {
+    const venue = [
+      placed('a', { side: 'SELL', quantity: '0.002' }),
+      placed('b', { quantity: '0.00100000', price: '65000.00' }),
+    ];
+    const result = await judge(
+      [intent('a'), intent('b', { symbol: 'BTC/USDT', side: 'buy' })],
+      venue,
+    );
+    expect(result.ok).toBe(false);
+    expect(result.mismatchedTotal).toBe(1);
+    expect(result.mismatched[0]).toMatchObject({
+      clientOrderId: 'a',
+      line: 1,
+      differences: ['side: BUY → SELL', 'quantity: 0.001 → 0.002'],
+    });
+  });
+
+  it("does not compare what either side leaves out: a market intent's price", async () => {
+    const venue = [placed('m', { type: 'MARKET', price: '65000' })];
+    const result = await judge([intent('m', { type: 'MARKET', price: null })], venue);
+    expect(result).toMatchObject({ ok: true, mismatchedTotal: 0 });
+  });
+
   it('takes an intent announced again (a retry under its id) as one, known by its first line', async () => {
     const result = await judge([intent('a'), intent('a', { quantity: 1 })], []);
     expect(result).toMatchObject({ ok: true, intents: 1 });

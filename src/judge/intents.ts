@@ -5,7 +5,8 @@
  * accepted twice. Announced orders never placed are listed but pass: the
  * venue may have refused them, or the bot gave up, as it may.
  */
-import type { VenueRequest } from '../evidence/model.js';
+import { parseAmount } from '../common/index.js';
+import type { VenueOrder, VenueRequest } from '../evidence/model.js';
 import { parseIntentLine } from './intent-line.js';
 import { acceptedOrder, orderRef, type OrderRef } from './orders.js';
 import {
@@ -51,6 +52,15 @@ export interface UnplacedIntent extends OrderTerms {
   line: number;
 }
 
+/** An order placed under an intent's id whose terms are not the intent's. */
+export interface IntentMismatch {
+  clientOrderId: string;
+  line: number;
+  /** The fields that differ, as `field: intent → order`. */
+  differences: string[];
+  order: OrderRef;
+}
+
 /** A line of the intents file that is not an intent. */
 export interface MalformedIntentLine {
   line: number;
@@ -59,7 +69,7 @@ export interface MalformedIntentLine {
 
 /** What judgeIntents found. Lists keep the first findings (file or venue order); totals count all. */
 export interface IntentJudgment {
-  /** No unknown order, no intent placed twice, no malformed line. */
+  /** No unknown order, no intent placed twice or with other terms, no malformed line. */
   ok: boolean;
   /** Distinct client order ids announced. */
   intents: number;
@@ -68,6 +78,8 @@ export interface IntentJudgment {
   unknownOrdersTotal: number;
   placedTwice: IntentPlacedTwice[];
   placedTwiceTotal: number;
+  mismatched: IntentMismatch[];
+  mismatchedTotal: number;
   unplaced: UnplacedIntent[];
   unplacedTotal: number;
   malformedLines: MalformedIntentLine[];
@@ -97,6 +109,7 @@ export async function judgeIntents(
 
   const unknown = new CappedList<UnknownOrder>(maxListed);
   const twice = new CappedList<IntentPlacedTwice>(maxListed);
+  const mismatched = new CappedList<IntentMismatch>(maxListed);
   let ordersAccepted = 0;
   for await (const record of readAll(venue, options.signal)) {
     const order = acceptedOrder(record, options.apiKey);
@@ -110,6 +123,10 @@ export async function judgeIntents(
       unknown.add({ ...ref, apiKey: record.apiKey, symbol, side, type, quantity, price });
     } else if (intent.placed === null) {
       intent.placed = ref;
+      const differences = termsDiffer(intent.terms, order);
+      if (differences.length > 0) {
+        mismatched.add({ clientOrderId, line: intent.line, differences, order: ref });
+      }
     } else {
       twice.add({ clientOrderId, line: intent.line, first: intent.placed, again: ref });
     }
@@ -120,13 +137,15 @@ export async function judgeIntents(
     if (intent.placed === null) unplaced.add({ clientOrderId, line: intent.line, ...intent.terms });
   }
   return {
-    ok: unknown.total === 0 && twice.total === 0 && malformed.total === 0,
+    ok: unknown.total === 0 && twice.total === 0 && mismatched.total === 0 && malformed.total === 0,
     intents: announced.size,
     ordersAccepted,
     unknownOrders: unknown.items,
     unknownOrdersTotal: unknown.total,
     placedTwice: twice.items,
     placedTwiceTotal: twice.total,
+    mismatched: mismatched.items,
+    mismatchedTotal: mismatched.total,
     unplaced: unplaced.items,
     unplacedTotal: unplaced.total,
     malformedLines: malformed.items,
@@ -158,4 +177,33 @@ async function readIntents(
     });
   }
   return announced;
+}
+
+/**
+ * How an order differs from the intent it was placed under: symbol (a `/`
+ * ignored), side and type in any case, quantity and price by value. A field
+ * either side leaves out (a market intent's price, a quote-quantity order's
+ * quantity) is not compared.
+ */
+function termsDiffer(intent: OrderTerms, order: VenueOrder): string[] {
+  const differences: string[] = [];
+  const word = (text: string) => text.replaceAll('/', '').toUpperCase();
+  const compare = (field: string, said: string, done: string, same: boolean) => {
+    if (!same) differences.push(`${field}: ${said} → ${done}`);
+  };
+  compare('symbol', intent.symbol, order.symbol, word(intent.symbol) === word(order.symbol));
+  compare('side', intent.side, order.side, word(intent.side) === word(order.side));
+  compare('type', intent.type, order.type, word(intent.type) === word(order.type));
+  for (const field of ['quantity', 'price'] as const) {
+    const said = intent[field];
+    const done = order[field];
+    if (said === null || said === undefined || done === null) continue;
+    compare(field, String(said), done, sameAmount(String(said), done));
+  }
+  return differences;
+}
+
+function sameAmount(a: string, b: string): boolean {
+  const [x, y] = [parseAmount(a), parseAmount(b)];
+  return x.ok && y.ok ? x.value === y.value : a === b;
 }

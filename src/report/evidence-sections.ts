@@ -92,6 +92,8 @@ export const intentsSchema = z.object({
   orders_accepted: count,
   unknown_orders: count,
   placed_twice: count,
+  // Older reports did not compare an order's terms with its intent's.
+  mismatched: count.default(0),
   unplaced: count,
   malformed_lines: count,
   examples: z.array(z.string()),
@@ -179,6 +181,7 @@ export function evidenceSections(result: ScenarioResult): EvidenceSections {
           orders_accepted: intents.ordersAccepted,
           unknown_orders: intents.unknownOrders,
           placed_twice: intents.placedTwice,
+          mismatched: intents.mismatched,
           unplaced: intents.unplaced,
           malformed_lines: intents.malformedLines,
           examples: [...intents.examples],

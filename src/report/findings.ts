@@ -68,3 +68,16 @@ export function findingLines(report: ScenarioReport, check: string): string[] {
   const more = found.total - shown.length;
   return more > 0 ? [...shown, `… and ${more} more`] : shown;
 }
+
+type Intents = NonNullable<ScenarioReport['intents']>;
+
+/** What is wrong with a bot's reported intents against the venue's orders, one phrase each; empty when nothing. */
+export function intentProblems(intents: Intents): string[] {
+  const broken = [
+    [intents.unknown_orders, 'without an intent'],
+    [intents.placed_twice, 'placed twice'],
+    [intents.mismatched, 'placed with other terms'],
+    [intents.malformed_lines, 'malformed'],
+  ] as const;
+  return broken.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+}

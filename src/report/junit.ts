@@ -1,7 +1,7 @@
 import type { LoadReport } from './load-schema.js';
 import type { ChaosSummary, ScenarioReport } from './report-types.js';
 import { slaFigure } from './figures.js';
-import { findingLines } from './findings.js';
+import { findingLines, intentProblems } from './findings.js';
 
 /**
  * JUnit XML for CI: one testcase per chaos scenario report, or per load SLA
@@ -103,8 +103,8 @@ function isFailure(report: ScenarioReport): boolean {
 function invariantsLine({ invariants, intents }: ScenarioReport): string {
   // An external bot keeps no journal: its reported intents are its own account.
   if (invariants === null && intents !== null) {
-    const { unknown_orders, placed_twice, malformed_lines, unplaced } = intents;
-    const counts = `${unknown_orders} without an intent, ${placed_twice} placed twice, ${malformed_lines} malformed, ${unplaced} never placed`;
+    const problems = intentProblems(intents);
+    const counts = `${problems.length === 0 ? 'all match' : problems.join(', ')}; ${intents.unplaced} never placed`;
     return `intents: ${intents.intents} reported, ${intents.orders_accepted} venue orders (${counts})`;
   }
   if (invariants === null) return 'invariants: not checked';

@@ -1,7 +1,7 @@
 import type { LoadReport } from './load-schema.js';
 import type { ChaosSummary, ScenarioReport } from './report-types.js';
 import { slaFigure } from './figures.js';
-import { findingLines } from './findings.js';
+import { findingLines, intentProblems } from './findings.js';
 
 /**
  * Markdown summaries for `$GITHUB_STEP_SUMMARY`: the verdict first, then a
@@ -79,12 +79,7 @@ function invariantsCell(report: ScenarioReport): string {
 
 /** An external bot's own account: its reported intents against the venue's orders. */
 function intentsCell(intents: NonNullable<ScenarioReport['intents']>): string {
-  const broken = [
-    [intents.unknown_orders, 'without an intent'],
-    [intents.placed_twice, 'placed twice'],
-    [intents.malformed_lines, 'malformed'],
-  ] as const;
-  const found = broken.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+  const found = intentProblems(intents);
   return found.length === 0 ? `✅ ${intents.intents} intents` : `❌ ${found.join(', ')}`;
 }
 

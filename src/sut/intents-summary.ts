@@ -69,6 +69,10 @@ export function summarizeIntents(judged: IntentJudgment): {
       (twice) =>
         `intent ${twice.clientOrderId} (line ${twice.line}) placed twice: orders ${twice.first.orderId} and ${twice.again.orderId}`,
     ),
+    ...judged.mismatched.map(
+      (wrong) =>
+        `intent ${wrong.clientOrderId} (line ${wrong.line}) placed as order ${wrong.order.orderId} with other terms: ${wrong.differences.join(', ')}`,
+    ),
     ...judged.malformedLines.map((bad) => `intents line ${bad.line}: ${bad.problem}`),
   ].slice(0, EXAMPLES);
   const summary: IntentsSummary = {
@@ -76,6 +80,7 @@ export function summarizeIntents(judged: IntentJudgment): {
     ordersAccepted: judged.ordersAccepted,
     unknownOrders: judged.unknownOrdersTotal,
     placedTwice: judged.placedTwiceTotal,
+    mismatched: judged.mismatchedTotal,
     unplaced: judged.unplacedTotal,
     malformedLines: judged.malformedLinesTotal,
     examples,
@@ -83,6 +88,7 @@ export function summarizeIntents(judged: IntentJudgment): {
   const detail =
     `${judged.intents} intent(s), ${judged.ordersAccepted} venue order(s): ` +
     `${judged.unknownOrdersTotal} without an intent, ${judged.placedTwiceTotal} intent(s) placed twice, ` +
+    `${judged.mismatchedTotal} placed with other terms, ` +
     `${judged.malformedLinesTotal} malformed line(s); ${judged.unplacedTotal} intent(s) never placed`;
   return { summary, detail };
 }

@@ -44,6 +44,8 @@ export interface IntentsSummary {
   ordersAccepted: number;
   unknownOrders: number;
   placedTwice: number;
+  /** Intents whose order's terms (symbol, side, type, quantity, price) were not the intent's. */
+  mismatched: number;
   unplaced: number;
   malformedLines: number;
   /** The first findings, one line each. */

@@ -1,7 +1,7 @@
 import type { ScenarioReport } from '../report-types.js';
 import { escapeHtml } from './escape.js';
 import { DASH, facts, mark, num, raw, table, type Cell, type Html } from './markup.js';
-import { clock, END_TEXT } from '../findings.js';
+import { clock, END_TEXT, intentProblems } from '../findings.js';
 
 /**
  * What a scenario section shows of the system under test and of the world's
@@ -166,12 +166,7 @@ function orphansSection(orphans: ScenarioReport['orphan_orders']): string {
 
 /** Whether the bot's intents and the venue's orders agree, and if not, how they differ. */
 export function intentsVerdict(intents: Intents): { ok: boolean; text: string } {
-  const broken = [
-    [intents.unknown_orders, 'without an intent'],
-    [intents.placed_twice, 'placed twice'],
-    [intents.malformed_lines, 'malformed'],
-  ] as const;
-  const found = broken.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+  const found = intentProblems(intents);
   if (found.length === 0) return { ok: true, text: `${intents.intents} intents ok` };
   return { ok: false, text: found.join(', ') };
 }
@@ -184,6 +179,7 @@ function intentsSection(intents: Intents | null): string {
     ['Orders the venue accepted', num(intents.orders_accepted, 0)],
     ['Orders no intent announced', counted(intents.unknown_orders)],
     ['Intents placed twice', counted(intents.placed_twice)],
+    ['Intents placed with other terms', counted(intents.mismatched)],
     ['Intents never placed', num(intents.unplaced, 0)],
     ['Malformed lines', counted(intents.malformed_lines)],
   ]);
