@@ -46,6 +46,7 @@ export class BuiltinSystem implements SystemUnderTest {
   readonly events = new EventEmitter<SystemEvents>();
   readonly apiKey: string;
   private stopped: EngineSummary | undefined;
+  private stopping: Promise<SystemReport> | undefined;
 
   /** @param startedAt when the engine was started; default when its world was. */
   constructor(
@@ -110,7 +111,13 @@ export class BuiltinSystem implements SystemUnderTest {
     }
   }
 
-  async stop(): Promise<SystemReport> {
+  stop(): Promise<SystemReport> {
+    // One stop however many ask (an abort may come while the run stops it).
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<SystemReport> {
     const report = (survived: boolean, detail: string): SystemReport => ({
       kind: 'builtin',
       command: null,
