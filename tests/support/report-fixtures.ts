@@ -162,7 +162,14 @@ export function externalResult(name = 'rate_limit_flood'): ScenarioResult {
   const account: NonNullable<ScenarioResult['account']> = {
     verdict: { status: 'judged', passed: false, detail: '41 intent(s), 40 venue order(s)' },
     intents: {
-      ...{ intents: 41, ordersAccepted: 40, unknownOrders: 1, placedTwice: 1, mismatched: 0, unplaced: 2 },
+      ...{
+        intents: 41,
+        ordersAccepted: 40,
+        unknownOrders: 1,
+        placedTwice: 1,
+        mismatched: 0,
+        unplaced: 2,
+      },
       malformedLines: 0,
       examples: [
         'unknown order 102 (client id bot-102): BUY 0.01 BTCUSDT, no intent announced it',
