@@ -223,15 +223,26 @@ describe('findDuplicateOrders: blind resends', () => {
     ).toBe(1);
   });
 
-  it('keeps the lost order pending: every further copy is another duplicate of it', async () => {
+  it('counts one resend per lost answer: later orders of the same terms are new ones', async () => {
     const a = placed(1, 'exchange-1');
-    const venue = [a, placed(2, 'exchange-2'), placed(3, 'exchange-3')];
+    const venue = [a, placed(2, 'exchange-2'), placed(3, 'exchange-3'), placed(4, 'exchange-4')];
+    const result = await judge(venue, [wire('exchange-1', 'reset', null)]);
+    expect(result.lostAnswers).toBe(1);
+    expect(result.duplicates.map((finding) => finding.original.orderId)).toEqual([
+      a.order!.orderId,
+    ]);
+  });
+
+  it('a resend whose own answer was lost is an original in turn', async () => {
+    const a = placed(1, 'exchange-1');
+    const b = placed(2, 'exchange-2');
+    const venue = [a, b, placed(3, 'exchange-3')];
     const wires = [wire('exchange-1', 'reset', null), wire('exchange-2', 'reset', null)];
     const result = await judge(venue, wires);
     expect(result.lostAnswers).toBe(2);
     expect(result.duplicates.map((finding) => finding.original.orderId)).toEqual([
       a.order!.orderId,
-      a.order!.orderId,
+      b.order!.orderId,
     ]);
   });
 
@@ -366,11 +377,13 @@ describe('findDuplicateOrders: streams', () => {
   });
 
   it('lists the first findings and counts them all', async () => {
+    // A chain: each of five lost orders is resent by the next, whose answer is lost in turn.
     const venue = [
-      placed(1, 'exchange-1'),
-      ...Array.from({ length: 5 }, (_, i) => placed(2 + i, null)),
+      ...Array.from({ length: 5 }, (_, i) => placed(1 + i, `exchange-${1 + i}`)),
+      ...Array.from({ length: 5 }, (_, i) => placed(6 + i, null)),
     ];
-    const result = await judge(venue, [wire('exchange-1', 'reset', null)], { maxListed: 2 });
+    const lost = Array.from({ length: 5 }, (_, i) => wire(`exchange-${1 + i}`, 'reset', null));
+    const result = await judge(venue, lost, { maxListed: 2 });
     expect(result.duplicatesTotal).toBe(5);
     expect(result.duplicates.map((finding) => finding.duplicate.at)).toEqual([2, 3]);
   });

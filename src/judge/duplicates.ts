@@ -83,8 +83,10 @@ export interface DuplicateJudgment {
  * Finds the orders a bot placed twice. Each accepted order is listed at most
  * once, as a client order id reuse when it is one, else as a blind resend.
  * An order whose answer was lost stays unresolved until a query of its
- * symbol: a third copy is another duplicate of it. A blind resend never
- * becomes an original itself (the order it repeats is already waiting).
+ * symbol or its first resend: a lost answer is resent once, so later orders
+ * of the same terms are the bot's own (one that alternates two orders would
+ * otherwise see all its trading called duplicates). A resend whose own
+ * answer was lost is an original in turn: its resend is a duplicate too.
  *
  * `venue` must be in the order the venue wrote it, as it answered (a query
  * can only know of the orders answered before it); `wire` in any order.
@@ -138,9 +140,8 @@ class DuplicateJudge {
     const lostAnswer = this.answers.lost(record);
     if (lostAnswer !== null) this.lost += 1;
     const reused = this.reusedClientId(record.apiKey, order, ref);
-    const resent =
-      reused || !this.blindResends ? false : this.blindResend(record.apiKey, order, ref);
-    if (lostAnswer !== null && !resent) {
+    if (!reused && this.blindResends) this.blindResend(record.apiKey, order, ref);
+    if (lostAnswer !== null) {
       const bySymbol = this.unresolved.get(record.apiKey) ?? new Map<string, Unresolved[]>();
       this.unresolved.set(record.apiKey, bySymbol);
       const waiting = bySymbol.get(order.symbol) ?? [];
@@ -202,10 +203,13 @@ class DuplicateJudge {
     // The earliest copy is the original: every later one repeats it. A copy can only
     // repeat an order whose failure the bot had seen: one sent while the first still
     // waited for its answer is another order of the same terms, not a resend.
-    const original = waiting?.find(
-      (candidate) => candidate.shape === shape && ref.at >= candidate.lostAnswer.endedAt,
-    );
-    if (original === undefined) return false;
+    const index =
+      waiting?.findIndex(
+        (candidate) => candidate.shape === shape && ref.at >= candidate.lostAnswer.endedAt,
+      ) ?? -1;
+    if (index < 0) return false;
+    // Resent once: the original is settled, later orders of its terms are new ones.
+    const [original] = waiting!.splice(index, 1) as [Unresolved];
     const { symbol, side, type, quantity, price } = order;
     this.findings.add({
       kind: 'blind_resend',
