@@ -30,6 +30,7 @@ function measured(over: Partial<Measured> = {}): Measured {
     scenario,
     recoverySeconds: 1.2,
     chaosFailureRate: 100,
+    chaosRequests: 200,
     refusalsUncounted: true,
     watchdog: undefined,
     system: bot,
@@ -77,6 +78,22 @@ describe('scenario checks for a system that shows less', () => {
     expect(byName({ chaosFailureRate: 50 }).get('failure_rate_acceptable')).toMatchObject({
       passed: false,
     });
+  });
+
+  it('allows one request of slack in the band: a few requests cannot tell 33% from 40%', () => {
+    const flood = builtInScenario('rate_limit_flood')!;
+    const few = byName({ scenario: flood, chaosFailureRate: 33.3, chaosRequests: 6 });
+    expect(few.get('failure_rate_acceptable')).toMatchObject({ passed: true });
+    expect(few.get('failure_rate_acceptable')!.detail).toMatch(
+      /within one request of it \(6 requests\)/,
+    );
+    const many = byName({ scenario: flood, chaosFailureRate: 33.3, chaosRequests: 600 });
+    expect(many.get('failure_rate_acceptable')).toMatchObject({ passed: false });
+    expect(
+      byName({ scenario: flood, chaosFailureRate: 10, chaosRequests: 6 }).get(
+        'failure_rate_acceptable',
+      ),
+    ).toMatchObject({ passed: false });
   });
 
   it('fails a bot that died, or left a process behind, naming how', () => {

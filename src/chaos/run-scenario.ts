@@ -226,6 +226,7 @@ async function assemble(
           scenario,
           recoverySeconds: state.recoverySeconds,
           chaosFailureRate,
+          chaosRequests: state.chaosTraffic?.requests ?? 0,
           refusalsUncounted: !system.countsRefusedConnections,
           watchdog,
           system: state.systemReport,

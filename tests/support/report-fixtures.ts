@@ -178,7 +178,7 @@ export function externalResult(name = 'rate_limit_flood'): ScenarioResult {
     },
   };
   const checks = scenarioChecks({
-    ...{ scenario: base.scenario, recoverySeconds: 2.5, chaosFailureRate: 95 },
+    ...{ scenario: base.scenario, recoverySeconds: 2.5, chaosFailureRate: 95, chaosRequests: 40 },
     ...{ refusalsUncounted: false, watchdog: undefined, expectFlat: false },
     ...{ system, account, verdicts },
   });
