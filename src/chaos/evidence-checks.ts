@@ -2,6 +2,7 @@ import { formatAmount } from '../common/index.js';
 import {
   findDuplicateOrders,
   findRetryAfterViolations,
+  orderLimitRefusals,
   type DuplicateJudgment,
   type RetryAfterJudgment,
 } from '../judge/index.js';
@@ -45,12 +46,13 @@ export async function judgeWorldEvidence(
 ): Promise<WorldVerdicts> {
   const { apiKey } = trader;
   const evidence = await world.evidence.snapshot(since);
+  const orderLimitIds = await orderLimitRefusals(evidence.venue);
   const [duplicates, retryAfter] = await Promise.all([
     findDuplicateOrders(evidence.venue, evidence.wire, {
       apiKey,
       blindResends: !trader.clientIdsNameIntents,
     }),
-    findRetryAfterViolations(evidence.wire, { proxy: 'exchange' }),
+    findRetryAfterViolations(evidence.wire, { proxy: 'exchange', orderLimitIds }),
   ]);
   const resting = world.exchange.venue.openOrders(apiKey).filter((order) => order.time >= since);
   const orders = resting.slice(0, MAX_ORPHANS_LISTED).map((order) => ({

@@ -12,6 +12,7 @@ export {
 } from './duplicates.js';
 export {
   findRetryAfterViolations,
+  orderLimitRefusals,
   type RetryAfterJudgment,
   type RetryAfterOptions,
   type RetryAfterViolation,

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { WireRequest } from '../evidence/model.js';
-import { findRetryAfterViolations, type RetryAfterOptions } from './retry-after.js';
+import type { VenueRequest, WireRequest } from '../evidence/model.js';
+import {
+  findRetryAfterViolations,
+  orderLimitRefusals,
+  type RetryAfterOptions,
+} from './retry-after.js';
 
 let ids = 0;
 
@@ -234,3 +238,33 @@ function everyAgainstEvery(records: WireRequest[], toleranceMs: number): [string
     return opened.length === 0 ? [] : [[record.requestId, Math.min(...opened)]];
   });
 }
+
+describe('findRetryAfterViolations: the order-count limit', () => {
+  const order = (at: number) => request(at, at + 5, { method: 'POST', path: '/api/v3/order' });
+
+  it('a -1015 wait holds back new orders only: queries may go on, orders may not', async () => {
+    const refusal = request(0, 10, {
+      method: 'POST',
+      path: '/api/v3/order',
+      status: 429,
+      retryAfterS: 2,
+    });
+    const query = request(500, 505);
+    const early = order(800);
+    const records = byEnd([refusal, query, early]);
+    const result = await judge(records, { orderLimitIds: new Set([refusal.requestId]) });
+    expect(result.violations.map((v) => v.requestId)).toEqual([early.requestId]);
+    // The same wait from a weight 429 holds back everything.
+    expect((await judge(records)).violationsTotal).toBe(2);
+  });
+
+  it("finds the -1015 refusals in the venue's records", async () => {
+    const venue = [
+      { requestId: 'exchange-1', status: 429, code: -1015 },
+      { requestId: 'exchange-2', status: 429, code: -1003 },
+      { requestId: null, status: 429, code: -1015 },
+      { requestId: 'exchange-4', status: 200, code: null },
+    ] as VenueRequest[];
+    expect([...(await orderLimitRefusals(() => venue))]).toEqual(['exchange-1']);
+  });
+});

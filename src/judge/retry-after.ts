@@ -10,7 +10,7 @@
  * read twice: once for the windows, which are few, and once for the requests,
  * each compared with the windows. The result does not depend on the order.
  */
-import type { WireRequest } from '../evidence/model.js';
+import { ORDER_PATH, type VenueRequest, type WireRequest } from '../evidence/model.js';
 import { RetryWindows, type RetryWindow } from './retry-windows.js';
 import {
   CappedList,
@@ -26,6 +26,12 @@ export interface RetryAfterOptions extends ListingOptions {
   toleranceMs?: number;
   /** Judge only this proxy's records; default every proxy, each with its own windows. */
   proxy?: string;
+  /**
+   * Request ids of the 429s the venue gave for its order-count limit
+   * (-1015, TOO_MANY_ORDERS): such a wait holds back new orders only, as on
+   * Binance; every other request may go on. Default none.
+   */
+  orderLimitIds?: ReadonlySet<string>;
 }
 
 /** A request sent while the client had been told to wait. */
@@ -70,7 +76,8 @@ export async function findRetryAfterViolations(
   const toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
   const judged = (record: WireRequest) => proxy === undefined || record.proxy === proxy;
 
-  const windowsByProxy = new Map<string, RetryWindows>();
+  // Per proxy, two kinds of wait: one for every request, one for new orders only.
+  const windowsByProxy = new Map<string, { all: RetryWindows; orders: RetryWindows }>();
   let windows = 0;
   let bans = 0;
   for await (const record of readAll(wire, signal)) {
@@ -79,16 +86,25 @@ export async function findRetryAfterViolations(
     const window = windowOf(record);
     if (window === null) continue;
     windows += 1;
-    const list = windowsByProxy.get(record.proxy) ?? new RetryWindows();
-    windowsByProxy.set(record.proxy, list);
-    list.add(window);
+    const lists = windowsByProxy.get(record.proxy) ?? {
+      all: new RetryWindows(),
+      orders: new RetryWindows(),
+    };
+    windowsByProxy.set(record.proxy, lists);
+    const ordersOnly = options.orderLimitIds?.has(record.requestId) === true;
+    (ordersOnly ? lists.orders : lists.all).add(window);
   }
 
   const violations = new CappedList<RetryAfterViolation>(options.maxListed ?? DEFAULT_MAX_LISTED);
   if (windowsByProxy.size > 0) {
     for await (const record of readAll(wire, signal)) {
       if (!judged(record)) continue;
-      const broken = windowsByProxy.get(record.proxy)?.breaking(record.at, toleranceMs) ?? null;
+      const lists = windowsByProxy.get(record.proxy);
+      if (lists === undefined) continue;
+      const placesOrder = record.method === 'POST' && record.path === ORDER_PATH;
+      const broken =
+        lists.all.breaking(record.at, toleranceMs) ??
+        (placesOrder ? lists.orders.breaking(record.at, toleranceMs) : null);
       if (broken !== null) violations.add(violation(record, broken));
     }
   }
@@ -113,4 +129,24 @@ function violation(record: WireRequest, broken: RetryWindow): RetryAfterViolatio
     window: { requestId, status, endedAt, retryAfterS },
     insideMs: record.at - endedAt,
   };
+}
+
+/** Binance's code for a refusal by the order-count limit (new orders per 10 s or per day). */
+const TOO_MANY_ORDERS = -1015;
+
+/**
+ * The request ids of the 429s the venue gave for its order-count limit, read
+ * from its records: few (one per refused order), so held in a set.
+ */
+export async function orderLimitRefusals(
+  venue: RecordSource<VenueRequest>,
+  signal?: AbortSignal,
+): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const record of readAll(venue, signal)) {
+    if (record.status === 429 && record.code === TOO_MANY_ORDERS && record.requestId !== null) {
+      ids.add(record.requestId);
+    }
+  }
+  return ids;
 }
