@@ -1,9 +1,9 @@
-import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { evidenceVerdictChecks, judgeWorldEvidence } from '../chaos/index.js';
 import { fileTime, sleep } from '../common/index.js';
-import { judgeIntentsFile } from '../sut/index.js';
+import type { World } from '../stack/index.js';
+import { attachedTarget, type SystemUnderTest } from '../sut/index.js';
 import { integerIn } from './parsers.js';
 import { databaseUrlFromEnv, printJson, writableDirectory } from './run-support.js';
 import { untilStopSignal } from './signals.js';
@@ -74,6 +74,13 @@ async function runStack(flags: StackFlags): Promise<void> {
     },
     'stack',
   );
+  // Whatever connects is a bot attached from elsewhere, judged as --target-external judges one.
+  const bot = await attachedTarget({ files: served.files })(served.world, {
+    scenario: 'stack',
+    runDir: served.files.runDir,
+    logName: 'stack',
+    signal: new AbortController().signal,
+  });
   try {
     printJson(readyLine(served));
     process.stdout.write(envBlock(served));
@@ -81,8 +88,9 @@ async function runStack(flags: StackFlags): Promise<void> {
       stopSignal,
       flags.duration ? sleep(flags.duration * 1000) : new Promise(() => {}),
     ]);
-    if (flags.judge) await judge(served, flags.expectFlat);
+    if (flags.judge) await judge(served.world, bot, flags.expectFlat);
   } finally {
+    await bot.close();
     await served.world.close();
   }
 }
@@ -106,21 +114,9 @@ function readyLine({ world, files }: ServedWorld): Record<string, unknown> {
 }
 
 /** The ledger verdict at the stop: what the evidence says of whatever traded with the world's key. */
-async function judge({ world, files }: ServedWorld, expectFlat: boolean): Promise<void> {
-  const subject = { apiKey: world.account.apiKey, clientIdsNameIntents: false };
-  const verdicts = await judgeWorldEvidence(world, subject, world.startedAt);
-  const reported = await stat(files.intentsFile).then(
-    (found) => found.size > 0,
-    () => false,
-  );
-  const account = await judgeIntentsFile({
-    reported,
-    required: false,
-    intentsFile: files.intentsFile,
-    world,
-    apiKey: subject.apiKey,
-    since: world.startedAt,
-  });
+async function judge(world: World, bot: SystemUnderTest, expectFlat: boolean): Promise<void> {
+  const verdicts = await judgeWorldEvidence(world, bot, bot.startedAt);
+  const account = await bot.orderAccount();
   const checks = evidenceVerdictChecks(verdicts, account, expectFlat);
   const failed = checks.filter((check) => !check.passed && check.skipped !== true);
   printJson({

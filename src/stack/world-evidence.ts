@@ -83,7 +83,11 @@ export class WorldEvidence extends EventEmitter<WorldEvidenceEvents> {
     return this.lastSignedOk;
   }
 
-  /** Resolves with the time of the first authenticated, successful request at or after `since`. */
+  /**
+   * Resolves with the time of an authenticated, successful request at or
+   * after `since`: the latest already seen, else the next one to come (a
+   * caller that wants the first after a moment asks at that moment).
+   */
   async signedRequestSince(since: number, signal: AbortSignal): Promise<number> {
     if (this.lastSignedOk !== undefined && this.lastSignedOk >= since) return this.lastSignedOk;
     for (;;) {

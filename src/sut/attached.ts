@@ -1,7 +1,7 @@
 import type { World } from '../stack/index.js';
 import { EXTERNAL_DEFAULTS } from './external.js';
-import type { ScenarioCue, SystemReport, SystemStarter, SystemUnderTest } from './system.js';
-import { writePhase, type TargetFiles } from './target-env.js';
+import type { SystemReport, SystemStarter, SystemUnderTest } from './system.js';
+import type { TargetFiles } from './target-env.js';
 import { WireJudgedSystem } from './wire-judged.js';
 
 export interface AttachedTargetOptions {
@@ -31,30 +31,18 @@ class AttachedSystem extends WireJudgedSystem implements SystemUnderTest {
     world: World,
     private readonly options: AttachedTargetOptions,
   ) {
-    super(world, {
-      intentsFile: options.files.intentsFile,
-      required: options.intentsRequired ?? false,
-    });
+    super(world, options.files, options.intentsRequired ?? false);
   }
 
-  async ready(signal: AbortSignal): Promise<void> {
+  ready(signal: AbortSignal): Promise<void> {
     const timeoutS = this.options.readyTimeoutSeconds ?? EXTERNAL_DEFAULTS.readyTimeoutSeconds;
-    const linked = AbortSignal.any([signal, AbortSignal.timeout(timeoutS * 1000)]);
-    try {
-      await this.world.evidence.signedRequestSince(this.startedAt, linked);
-    } catch (error) {
-      signal.throwIfAborted();
-      if (linked.aborted) {
-        throw new Error(
-          `the target made no authenticated request to ${this.world.endpoints.exchangeProxy} within ${timeoutS} s`,
-        );
-      }
-      throw error;
-    }
-  }
-
-  cue(cue: ScenarioCue): Promise<void> {
-    return writePhase(this.options.files.phaseFile, cue.phase);
+    return this.readyWithin(
+      timeoutS,
+      signal,
+      (linked) => this.world.evidence.signedRequestSince(this.startedAt, linked),
+      () =>
+        `the target made no authenticated request to ${this.world.endpoints.exchangeProxy} within ${timeoutS} s`,
+    );
   }
 
   stop(): Promise<SystemReport> {

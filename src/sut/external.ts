@@ -4,8 +4,8 @@ import { sleep } from '../common/index.js';
 import type { World } from '../stack/index.js';
 import { OutputCapture } from './output-tail.js';
 import { ProcessGroup } from './process-group.js';
-import type { ScenarioCue, SystemReport, SystemStarter, SystemUnderTest } from './system.js';
-import { targetEnvironment, targetFiles, writePhase, type TargetFiles } from './target-env.js';
+import type { SystemReport, SystemStarter, SystemUnderTest } from './system.js';
+import { targetEnvironment, targetFiles, type TargetFiles } from './target-env.js';
 import { WireJudgedSystem } from './wire-judged.js';
 
 export interface ExternalTargetOptions {
@@ -50,7 +50,6 @@ export function externalProcess(options: ExternalTargetOptions): SystemStarter {
  */
 export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest {
   private readonly group: ProcessGroup;
-  private readonly phaseFile: string;
   private readonly output: OutputCapture;
   private report: Promise<SystemReport> | undefined;
 
@@ -61,8 +60,7 @@ export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest 
     env: Record<string, string>,
     logFile: string,
   ) {
-    super(world, { intentsFile: files.intentsFile, required: options.intentsRequired ?? false });
-    this.phaseFile = files.phaseFile;
+    super(world, files, options.intentsRequired ?? false);
     this.group = new ProcessGroup(options.command, env, process.cwd());
     this.output = new OutputCapture(logFile, [this.group.child.stdout, this.group.child.stderr]);
   }
@@ -71,27 +69,15 @@ export class ExternalSystem extends WireJudgedSystem implements SystemUnderTest 
     return this.group.running;
   }
 
-  async ready(signal: AbortSignal): Promise<void> {
+  ready(signal: AbortSignal): Promise<void> {
     const timeoutS = this.options.readyTimeoutSeconds ?? EXTERNAL_DEFAULTS.readyTimeoutSeconds;
-    const done = new AbortController();
-    const linked = AbortSignal.any([signal, done.signal, AbortSignal.timeout(timeoutS * 1000)]);
-    try {
-      await Promise.race([this.readySign(linked), this.exitBeforeReady()]);
-    } catch (error) {
-      signal.throwIfAborted();
-      if (linked.aborted && !done.signal.aborted) {
-        throw new Error(
-          `the target was not ready within ${timeoutS} s (${this.readyWhat()})${this.lastWords()}`,
-        );
-      }
-      throw error;
-    } finally {
-      done.abort();
-    }
-  }
-
-  cue(cue: ScenarioCue): Promise<void> {
-    return writePhase(this.phaseFile, cue.phase);
+    return this.readyWithin(
+      timeoutS,
+      signal,
+      (linked) => Promise.race([this.readySign(linked), this.exitBeforeReady()]),
+      () =>
+        `the target was not ready within ${timeoutS} s (${this.readyWhat()})${this.lastWords()}`,
+    );
   }
 
   stop(): Promise<SystemReport> {

@@ -21,5 +21,4 @@ export {
   type TargetFiles,
 } from './target-env.js';
 export { attachedTarget, type AttachedTargetOptions } from './attached.js';
-export { judgeIntentsFile, type IntentsFileJudging } from './intents-summary.js';
 export { processAlive } from './process-group.js';
